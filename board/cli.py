@@ -1,0 +1,228 @@
+"""`board` command line: serve, init-db, demo, import, export-data, report, calendar, recompute, settings."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import sys
+import time
+from pathlib import Path
+
+import click
+
+from .config import Settings, settings_table
+
+
+def _service(ctx: click.Context):
+    from .service import BoardService
+
+    return BoardService(ctx.obj)
+
+
+def _date(_ctx, _param, value):
+    if value is None:
+        return None
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError as exc:
+        raise click.BadParameter(f"日期格式应为 YYYY-MM-DD：{value!r}") from exc
+
+
+@click.group()
+@click.option("--database-url", envvar="BOARD_DATABASE_URL", help="数据库 URL（默认数据目录下的 SQLite）")
+@click.option("--data-dir", envvar="BOARD_DATA_DIR", help="数据目录")
+@click.option("--rules", envvar="BOARD_RULES", help="规则文件路径")
+@click.pass_context
+def main(ctx: click.Context, database_url, data_dir, rules):
+    """业扩报装可视化监管看板."""
+    ctx.obj = Settings.from_env(database_url=database_url, data_dir=data_dir, rules=rules)
+
+
+@main.command()
+@click.option("--host", envvar="BOARD_HOST", default=None)
+@click.option("--port", envvar="BOARD_PORT", type=int, default=None)
+@click.option("--debug/--no-debug", default=None)
+@click.pass_context
+def serve(ctx, host, port, debug):
+    """Run the board with Dash's development server (use gunicorn board.wsgi:server in production)."""
+    from .app import create_app
+
+    settings: Settings = ctx.obj
+    app = create_app(settings)
+    app.run(host=host or settings.host, port=port or settings.port, debug=settings.debug if debug is None else debug)
+
+
+@main.command("init-db")
+@click.pass_context
+def init_db(ctx):
+    """Create the tables."""
+    svc = _service(ctx)
+    svc.init_db()
+    click.echo(f"数据库已就绪：{_safe_url(svc.engine.url)}")
+
+
+@main.command()
+@click.option("--cases", "n_cases", type=click.IntRange(1, 5_000_000), default=5000, show_default=True)
+@click.option("--seed", type=int, default=7, show_default=True)
+@click.option("--as-of", callback=_date, help="演示数据截至日期（默认今天）")
+@click.option("--high-share", type=click.FloatRange(0, 1), default=0.22, show_default=True, help="高压工单占比")
+@click.option("--if-missing", is_flag=True, help="数据库已有工单时什么也不做")
+@click.pass_context
+def demo(ctx, n_cases, seed, as_of, high_share, if_missing):
+    """Build the fictional demo company (replaces the database's contents)."""
+    from .demo_load import build_demo
+
+    svc = _service(ctx)
+    t0 = time.perf_counter()
+    result = build_demo(svc, n_cases=n_cases, seed=seed, as_of=as_of or svc.as_of(), high_share=high_share,
+                        if_missing=if_missing)  # fmt: skip
+    if result is None:
+        click.echo("数据库中已有工单，跳过演示数据生成。")
+        return
+    counts = "，".join(f"{k} {v:,}" for k, v in result.items())
+    click.echo(f"演示数据已生成（{time.perf_counter() - t0:.1f} 秒）：{counts}")
+
+
+@main.command("import")
+@click.argument("path", type=click.Path(exists=True, path_type=Path))
+@click.pass_context
+def import_(ctx, path):
+    """Import a CSV folder or XLSX workbook in the interchange format (all or nothing)."""
+    from data_access.interchange import FileSetError
+
+    from .importer import ImportRejected, import_path
+
+    svc = _service(ctx)
+    svc.init_db()
+    try:
+        result = import_path(svc.engine, path, svc.rules)
+    except FileSetError as exc:
+        raise click.ClickException(str(exc)) from exc
+    except ImportRejected as exc:
+        for line in exc.problems:
+            click.echo(line, err=True)
+        raise click.ClickException(str(exc)) from exc
+    click.echo("导入完成：" + "，".join(f"{k} {v:,} 行" for k, v in result.written.items()))
+
+
+@main.command("export-data")
+@click.argument("folder", type=click.Path(file_okay=False, path_type=Path))
+@click.pass_context
+def export_data(ctx, folder):
+    """Write the database back as CSV files in the interchange format."""
+    from .importer import export_data as run_export
+
+    files = run_export(_service(ctx).engine, folder)
+    click.echo("已导出：" + "，".join(p.name for p in files))
+
+
+@main.group()
+def report():
+    """Reports as CSV on standard output."""
+
+
+@report.command("stages")
+@click.option("--as-of", callback=_date, required=True)
+@click.option("--unit", default=None, help="单位代码（含下级）；默认全公司")
+@click.pass_context
+def report_stages(ctx, as_of, unit):
+    """Every stage with limit, elapsed, state and status as of a date."""
+    from .service import format_stage_report
+
+    svc = _service(ctx)
+    table = _guard(lambda: svc.stage_table(as_of, unit))
+    format_stage_report(table).to_csv(sys.stdout, index=False, lineterminator="\n")
+
+
+@report.command("kpi")
+@click.option("--as-of", callback=_date, required=True)
+@click.option("--unit", default=None)
+@click.option("--period-days", type=click.IntRange(1, 3660), default=30, show_default=True)
+@click.pass_context
+def report_kpi(ctx, as_of, unit, period_days):
+    """SPEC §4.3 KPIs as name,value CSV."""
+    from .kpi import kpi_frame
+
+    svc = _service(ctx)
+    kpis = _guard(lambda: svc.kpis(as_of, unit, period_days))
+    kpi_frame(kpis).to_csv(sys.stdout, index=False, lineterminator="\n")
+
+
+def _guard(fn):
+    from data_access.queries import UnknownUnit
+
+    from .workcal import CalendarRangeError, CalendarUnknownError
+
+    try:
+        return fn()
+    except (UnknownUnit, CalendarUnknownError, CalendarRangeError) as exc:
+        raise click.ClickException(str(exc)) from exc
+
+
+@main.group()
+def calendar():
+    """Holiday calendar: load a year the package does not know, show a year."""
+
+
+@calendar.command("load")
+@click.argument("year", type=click.IntRange(2000, 2040))
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.pass_context
+def calendar_load(ctx, year, file):
+    """Load YEAR from a CSV with columns date,kind(holiday|workday)[,note]; then recompute stored outcomes."""
+    from .calendar_load import CalendarFileError, load_year_file
+
+    svc = _service(ctx)
+    svc.init_db()
+    try:
+        n = load_year_file(svc, year, file)
+    except CalendarFileError as exc:
+        raise click.ClickException(str(exc)) from exc
+    click.echo(f"{year} 年日历已导入：{n} 个调整日；已重算已完成环节的用时。")
+
+
+@calendar.command("show")
+@click.argument("year", type=int)
+@click.pass_context
+def calendar_show(ctx, year):
+    """List a year's holidays and working weekend days, and where they come from."""
+    svc = _service(ctx)
+    cal = svc.calendar
+    source = cal.sources.get(year)
+    click.echo(f"{year} 年日历来源：{source or '未知（按周一至周五暂定）'}")
+    day = dt.date(year, 1, 1)
+    while day.year == year:
+        weekend = day.weekday() >= 5
+        if cal.is_workday(day) == weekend:
+            click.echo(f"{day} {'调休上班' if weekend else '节假日'}")
+        day += dt.timedelta(days=1)
+
+
+@main.command()
+@click.pass_context
+def recompute(ctx):
+    """Recompute stored limits and outcomes of every stage (after editing rules or the calendar)."""
+    from .calendar_load import recompute_outcomes
+
+    n = recompute_outcomes(_service(ctx))
+    click.echo(f"已重算 {n:,} 个环节。")
+
+
+@main.command("settings")
+@click.option("--json", "as_json", is_flag=True)
+def settings_cmd(as_json):
+    """List every setting with its environment variable, default and meaning."""
+    rows = settings_table()
+    if as_json:
+        click.echo(json.dumps(rows, ensure_ascii=False, indent=1))
+        return
+    for env, default, help_text in rows:
+        click.echo(f"{env:28} {default!r:16} {help_text}")
+
+
+def _safe_url(url) -> str:
+    return url.render_as_string(hide_password=True)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

@@ -1,0 +1,83 @@
+"""One settings object for the whole board: defaults < environment (`BOARD_*`) < explicit overrides."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+LOCAL_TZ = ZoneInfo("Asia/Shanghai")
+PACKAGED_RULES = Path(__file__).parent / "data" / "rules.json"
+
+
+def _setting(default: Any, help: str) -> Any:
+    return field(default=default, metadata={"help": help})
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything configurable; every field has a default and a help text (the README table is built from it)."""
+
+    data_dir: str = _setting("data", "数据目录：嵌入式 SQLite 数据库、演示 GeoJSON 和快照默认放在这里")
+    database_url: str = _setting("", "SQLAlchemy 数据库 URL；为空时使用数据目录下的 board.sqlite")
+    rules: str = _setting("", "规则文件 (JSON) 路径；为空时使用随包发布的默认规则")
+    as_of: str = _setting("", "固定的数据截至日期 YYYY-MM-DD；为空时取北京时间今天")
+    host: str = _setting("127.0.0.1", "board serve 监听地址")
+    port: int = _setting(8050, "board serve 监听端口")
+    debug: bool = _setting(False, "Dash 调试模式（仅开发用）")
+    cache_type: str = _setting("SimpleCache", "flask-caching 缓存类型：SimpleCache、RedisCache、NullCache")
+    cache_redis_url: str = _setting("", "RedisCache 的地址，例如 redis://127.0.0.1:6379/0")
+    cache_timeout: int = _setting(300, "查询缓存秒数")
+
+    @property
+    def resolved_database_url(self) -> str:
+        """The database URL, defaulting to the embedded SQLite file in the data folder."""
+        if self.database_url:
+            return self.database_url
+        return f"sqlite:///{Path(self.data_dir).resolve() / 'board.sqlite'}"
+
+    @property
+    def rules_path(self) -> Path:
+        """The rules file in force."""
+        return Path(self.rules) if self.rules else PACKAGED_RULES
+
+    def resolved_as_of(self) -> dt.date:
+        """The as-of date: the fixed one if set, otherwise today in Asia/Shanghai."""
+        if self.as_of:
+            return dt.date.fromisoformat(self.as_of)
+        return dt.datetime.now(LOCAL_TZ).date()
+
+    @classmethod
+    def from_env(cls, environ: dict[str, str] | None = None, **overrides: Any) -> "Settings":
+        """Build settings from `BOARD_<FIELD>` environment variables, then explicit overrides."""
+        environ = os.environ if environ is None else environ
+        values: dict[str, Any] = {}
+        for f in dataclasses.fields(cls):
+            raw = environ.get(f"BOARD_{f.name.upper()}")
+            if raw is not None:
+                values[f.name] = _coerce(raw, f.type, f.name)
+        values.update({k: v for k, v in overrides.items() if v is not None})
+        return cls(**values)
+
+
+def _coerce(raw: str, type_name: Any, name: str) -> Any:
+    kind = type_name if isinstance(type_name, str) else getattr(type_name, "__name__", "str")
+    if kind == "bool":
+        return raw.strip().lower() in {"1", "true", "yes", "on"}
+    if kind == "int":
+        try:
+            return int(raw)
+        except ValueError as exc:
+            raise ValueError(f"环境变量 BOARD_{name.upper()} 应为整数，实际为 {raw!r}") from exc
+    return raw
+
+
+def settings_table() -> list[tuple[str, str, str]]:
+    """(env var, default, help) for every setting — used by the README and `board settings`."""
+    return [
+        (f"BOARD_{f.name.upper()}", str(f.default), f.metadata["help"]) for f in dataclasses.fields(Settings)
+    ]

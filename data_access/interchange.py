@@ -1,0 +1,97 @@
+"""The SPEC §5 interchange format on disk: a folder of CSV files or one XLSX workbook, read as raw text."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+
+import pandas as pd
+
+SHEETS: dict[str, list[str]] = {
+    "units": ["unit_code", "unit_name", "parent_code"],
+    "cases": [
+        "case_id", "unit_code", "customer_name", "customer_class", "voltage_kv", "capacity_kva", "business_type",
+        "works_type", "key_project", "applied_on", "desired_on", "feeder_code", "status", "manager",
+        "satisfaction", "lat", "lon", "supply",
+    ],
+    "stages": ["case_id", "stage_code", "started_on", "finished_on", "party", "attempts", "planned_finish_on"],
+    "substations": [
+        "substation_code", "name", "voltage_kv", "lat", "lon", "transformer_count", "transformer_mva", "peak_mw",
+        "spare_bays",
+    ],
+    "feeders": ["feeder_code", "name", "substation_code", "rated_current_a", "peak_mw", "spare_bays", "path"],
+}  # fmt: skip
+OPTIONAL_COLUMNS = {"cases": {"lat", "lon", "supply"}}
+
+
+class FileSetError(ValueError):
+    """The file set cannot be read at all (missing file, unknown sheet, missing column)."""
+
+
+def read_fileset(path: str | Path) -> dict[str, pd.DataFrame]:
+    """Read every known sheet present as strings ('' for empty cells); row numbers are the file's own."""
+    path = Path(path)
+    if path.is_dir():
+        raw = {p.stem: _read_csv(p) for p in sorted(path.glob("*.csv")) if p.stem in SHEETS}
+    elif path.suffix.lower() in {".xlsx", ".xlsm"}:
+        raw = _read_xlsx(path)
+    elif path.suffix.lower() == ".csv" and path.stem in SHEETS:
+        raw = {path.stem: _read_csv(path)}
+    elif not path.exists():
+        raise FileSetError(f"找不到导入路径：{path}")
+    else:
+        raise FileSetError(f"无法识别的导入文件：{path}（应为 CSV 文件夹或 XLSX 工作簿）")
+    if not raw:
+        raise FileSetError(f"{path} 中没有可识别的表（{', '.join(SHEETS)}）")
+    for name, frame in raw.items():
+        missing = [c for c in SHEETS[name] if c not in frame.columns and c not in OPTIONAL_COLUMNS.get(name, ())]
+        if missing:
+            raise FileSetError(f"{name}: 缺少列 {', '.join(missing)}")
+        for col in OPTIONAL_COLUMNS.get(name, ()):
+            if col not in frame.columns:
+                frame[col] = ""
+        # row 1 is the header, so the first data row is row 2, as a spreadsheet shows it
+        frame.index = pd.RangeIndex(2, 2 + len(frame))
+    return raw
+
+
+def _read_csv(path: Path) -> pd.DataFrame:
+    try:
+        frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise FileSetError(f"{path.name}: 不是 UTF-8 编码") from exc
+    return frame.rename(columns=lambda c: str(c).strip())
+
+
+def _read_xlsx(path: Path) -> dict[str, pd.DataFrame]:
+    sheets = pd.read_excel(path, sheet_name=None, dtype=str, keep_default_na=False, engine="openpyxl")
+    out = {}
+    for name, frame in sheets.items():
+        if name in SHEETS:
+            frame = frame.rename(columns=lambda c: str(c).strip())
+            out[name] = frame.map(_excel_cell)
+    return out
+
+
+def _excel_cell(value) -> str:
+    text = "" if value is None else str(value)
+    # openpyxl hands dates over as "2026-05-01 00:00:00"; keep the date part only for midnight stamps
+    return text[:10] if text.endswith(" 00:00:00") else text
+
+
+def write_fileset(frames: dict[str, pd.DataFrame], folder: str | Path) -> list[Path]:
+    """Write frames as `<sheet>.csv` in the interchange column order, each file atomically."""
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    written = []
+    for name, columns in SHEETS.items():
+        if name not in frames:
+            continue
+        target = folder / f"{name}.csv"
+        fd, tmp = tempfile.mkstemp(dir=folder, suffix=".tmp")
+        os.close(fd)
+        frames[name].reindex(columns=columns).to_csv(tmp, index=False, encoding="utf-8")
+        os.replace(tmp, target)
+        written.append(target)
+    return written

@@ -1,0 +1,142 @@
+"""Typed SQLAlchemy models of the case database (SPEC §5 is the public format; this is the storage)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import Boolean, Date, DateTime, Float, ForeignKey, Index, Integer, String, Text, text
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+
+class Base(DeclarativeBase):
+    """Declarative base of every table."""
+
+
+class Unit(Base):
+    """供电单位: a node of the 市公司 → 县公司 → 供电所 tree."""
+
+    __tablename__ = "units"
+    unit_code: Mapped[str] = mapped_column(String(32), primary_key=True)
+    unit_name: Mapped[str] = mapped_column(String(100))
+    parent_code: Mapped[str | None] = mapped_column(ForeignKey("units.unit_code"), index=True)
+    level: Mapped[int] = mapped_column(Integer, default=0)
+    # materialised path "/ROOT/CHILD/": a subtree is one prefix match, whatever the depth
+    path: Mapped[str] = mapped_column(String(400), index=True)
+
+
+class Case(Base):
+    """业扩报装工单."""
+
+    __tablename__ = "cases"
+    case_id: Mapped[str] = mapped_column(String(40), primary_key=True)
+    unit_code: Mapped[str] = mapped_column(ForeignKey("units.unit_code"), index=True)
+    customer_name: Mapped[str] = mapped_column(String(200))
+    customer_class: Mapped[str] = mapped_column(String(20))
+    voltage_kv: Mapped[float] = mapped_column(Float)
+    capacity_kva: Mapped[float] = mapped_column(Float)
+    business_type: Mapped[str] = mapped_column(String(10))
+    works_type: Mapped[str | None] = mapped_column(String(10))
+    key_project: Mapped[bool] = mapped_column(Boolean, default=False)
+    applied_on: Mapped[dt.date] = mapped_column(Date, index=True)
+    desired_on: Mapped[dt.date | None] = mapped_column(Date)
+    feeder_code: Mapped[str | None] = mapped_column(String(40), index=True)
+    status: Mapped[str] = mapped_column(String(12), index=True)
+    manager: Mapped[str | None] = mapped_column(String(60))
+    satisfaction: Mapped[int | None] = mapped_column(Integer)
+    lat: Mapped[float | None] = mapped_column(Float)
+    lon: Mapped[float | None] = mapped_column(Float)
+    supply: Mapped[str | None] = mapped_column(String(10))
+    # derived at import: the final stage's finish date, so "energized by as-of" needs no join
+    energized_on: Mapped[dt.date | None] = mapped_column(Date, index=True)
+
+
+class Stage(Base):
+    """One stage of a case, on either chain, with the outcome of a finished stage kept (SPEC §3 design note)."""
+
+    __tablename__ = "stages"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    case_id: Mapped[str] = mapped_column(ForeignKey("cases.case_id", ondelete="CASCADE"))
+    stage_code: Mapped[str] = mapped_column(String(4))
+    started_on: Mapped[dt.date | None] = mapped_column(Date)
+    finished_on: Mapped[dt.date | None] = mapped_column(Date)
+    party: Mapped[str] = mapped_column(String(12))
+    attempts: Mapped[int] = mapped_column(Integer, default=1)
+    planned_finish_on: Mapped[dt.date | None] = mapped_column(Date)
+    # denormalised for scoped aggregation without a join on millions of rows
+    unit_code: Mapped[str] = mapped_column(String(32))
+    chain: Mapped[str] = mapped_column(String(10))
+    limit_days: Mapped[float | None] = mapped_column(Float)
+    limit_unit: Mapped[str] = mapped_column(String(2))
+    # kept for finished stages only; recomputed by `board recompute` after a calendar or rules edit
+    elapsed: Mapped[int | None] = mapped_column(Integer)
+    elapsed_cd: Mapped[int | None] = mapped_column(Integer)
+    on_time: Mapped[bool | None] = mapped_column(Boolean)
+    entered_warning: Mapped[bool | None] = mapped_column(Boolean)
+
+    __table_args__ = (
+        Index("ix_stages_case", "case_id", "stage_code", unique=True),
+        Index("ix_stages_unit_finished", "unit_code", "finished_on"),
+        Index("ix_stages_finished", "finished_on"),
+        Index(
+            "ix_stages_open",
+            "unit_code",
+            "started_on",
+            sqlite_where=text("finished_on IS NULL"),
+            postgresql_where=text("finished_on IS NULL"),
+        ),
+    )
+
+
+class Substation(Base):
+    """变电站 with its main transformers."""
+
+    __tablename__ = "substations"
+    substation_code: Mapped[str] = mapped_column(String(40), primary_key=True)
+    name: Mapped[str] = mapped_column(String(100))
+    voltage_kv: Mapped[float] = mapped_column(Float)
+    lat: Mapped[float | None] = mapped_column(Float)
+    lon: Mapped[float | None] = mapped_column(Float)
+    transformer_count: Mapped[int | None] = mapped_column(Integer)
+    transformer_mva: Mapped[float | None] = mapped_column(Float)
+    peak_mw: Mapped[float | None] = mapped_column(Float)
+    spare_bays: Mapped[int | None] = mapped_column(Integer)
+
+
+class Feeder(Base):
+    """10 kV 线路."""
+
+    __tablename__ = "feeders"
+    feeder_code: Mapped[str] = mapped_column(String(40), primary_key=True)
+    name: Mapped[str] = mapped_column(String(100))
+    # no foreign key: substations are replaced by import while their feeders stay; import checks the reference
+    substation_code: Mapped[str | None] = mapped_column(String(40), index=True)
+    rated_current_a: Mapped[float | None] = mapped_column(Float)
+    peak_mw: Mapped[float | None] = mapped_column(Float)
+    spare_bays: Mapped[int | None] = mapped_column(Integer)
+    path: Mapped[str | None] = mapped_column(Text)
+
+
+class CalendarYear(Base):
+    """A year whose full holiday calendar was loaded into the database (e.g. one the package does not know)."""
+
+    __tablename__ = "calendar_years"
+    year: Mapped[int] = mapped_column(Integer, primary_key=True)
+    source: Mapped[str] = mapped_column(String(200))
+    loaded_at: Mapped[dt.datetime] = mapped_column(DateTime)
+
+
+class CalendarDay(Base):
+    """A day whose working status differs from Monday–Friday (holiday or 调休 working weekend day)."""
+
+    __tablename__ = "calendar_days"
+    day: Mapped[dt.date] = mapped_column(Date, primary_key=True)
+    is_workday: Mapped[bool] = mapped_column(Boolean)
+    note: Mapped[str | None] = mapped_column(String(60))
+
+
+class Meta(Base):
+    """Key/value facts about the database: the rules and calendar fingerprints the stored outcomes used."""
+
+    __tablename__ = "meta"
+    key: Mapped[str] = mapped_column(String(60), primary_key=True)
+    value: Mapped[str] = mapped_column(Text)

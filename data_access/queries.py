@@ -1,0 +1,176 @@
+"""Read queries: each takes the caller's session, an explicit as-of date and a unit scope, returns a DataFrame."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+import pandas as pd
+from sqlalchemy import Select, and_, case, func, or_, select
+from sqlalchemy.orm import Session
+
+from .models import CalendarDay, CalendarYear, Case, Feeder, Meta, Stage, Substation, Unit
+
+CASE_COLUMNS = [c.name for c in Case.__table__.columns]
+STAGE_COLUMNS = [
+    "case_id", "stage_code", "started_on", "finished_on", "party", "attempts", "planned_finish_on",
+    "unit_code", "chain", "limit_days", "limit_unit",
+]  # fmt: skip
+DATE_COLUMNS = ("applied_on", "desired_on", "energized_on", "started_on", "finished_on", "planned_finish_on")
+
+
+class UnknownUnit(LookupError):
+    """A unit code that is not in the unit tree."""
+
+    def __init__(self, code: str):
+        self.code = code
+        super().__init__(f"未知的供电单位代码：{code}")
+
+
+@dataclass(frozen=True)
+class Scope:
+    """A unit and the codes of its whole subtree; every query is restricted to these codes."""
+
+    root: str
+    codes: tuple[str, ...]
+
+
+def _frame(session: Session, stmt: Select) -> pd.DataFrame:
+    frame = pd.read_sql(stmt, session.connection())
+    for col in DATE_COLUMNS:
+        if col in frame:
+            frame[col] = pd.to_datetime(frame[col])
+    return frame
+
+
+def fetch_units(session: Session) -> pd.DataFrame:
+    """All units with name, parent, level and path, ordered by path (depth-first)."""
+    return _frame(session, select(Unit).order_by(Unit.path))
+
+
+def root_unit(session: Session) -> str | None:
+    """Code of the root of the unit tree, or None for an empty database."""
+    return session.scalar(select(Unit.unit_code).where(Unit.parent_code.is_(None)).order_by(Unit.unit_code))
+
+
+def resolve_scope(session: Session, unit_code: str | None) -> Scope:
+    """The scope of a unit (default: the root); raises UnknownUnit for a code not in the tree."""
+    code = unit_code or root_unit(session)
+    if code is None:
+        raise UnknownUnit("(空数据库)")
+    path = session.scalar(select(Unit.path).where(Unit.unit_code == code))
+    if path is None:
+        raise UnknownUnit(code)
+    codes = session.scalars(select(Unit.unit_code).where(Unit.path.startswith(path, autoescape=True)))
+    return Scope(root=code, codes=tuple(sorted(codes)))
+
+
+def fetch_cases(session: Session, *, as_of: dt.date, scope: Scope) -> pd.DataFrame:
+    """Cases of the scope applied on or before as-of."""
+    stmt = select(Case).where(Case.unit_code.in_(scope.codes), Case.applied_on <= as_of)
+    return _frame(session, stmt)
+
+
+def fetch_open_cases(session: Session, *, as_of: dt.date, scope: Scope) -> pd.DataFrame:
+    """Cases of the scope open at as-of: applied, not energized by then, not cancelled."""
+    stmt = select(Case).where(
+        Case.unit_code.in_(scope.codes),
+        Case.applied_on <= as_of,
+        Case.status != "cancelled",
+        or_(Case.energized_on.is_(None), Case.energized_on > as_of),
+    )
+    return _frame(session, stmt)
+
+
+def fetch_case(session: Session, case_id: str, *, scope: Scope) -> pd.DataFrame:
+    """One case (zero rows when it does not exist or lies outside the scope)."""
+    return _frame(session, select(Case).where(Case.case_id == case_id, Case.unit_code.in_(scope.codes)))
+
+
+def _stage_select(with_case: bool) -> Select:
+    cols = [getattr(Stage, c) for c in STAGE_COLUMNS]
+    if with_case:
+        cols += [Case.customer_class, Case.capacity_kva, Case.voltage_kv, Case.key_project, Case.customer_name,
+                 Case.manager]  # fmt: skip
+        return select(*cols).join(Case, Case.case_id == Stage.case_id)
+    return select(*cols)
+
+
+def fetch_stages(
+    session: Session, *, as_of: dt.date, scope: Scope, case_ids: list[str] | None = None
+) -> pd.DataFrame:
+    """Every stage row of the scope's cases applied by as-of (optionally only some cases)."""
+    stmt = _stage_select(True).where(Stage.unit_code.in_(scope.codes), Case.applied_on <= as_of)
+    if case_ids is not None:
+        stmt = stmt.where(Stage.case_id.in_(case_ids))
+    return _frame(session, stmt.order_by(Stage.case_id, Stage.stage_code))
+
+
+def fetch_open_stages(session: Session, *, as_of: dt.date, scope: Scope) -> pd.DataFrame:
+    """Stages open at as-of (started by then, not finished by then), with the case attributes pages need."""
+    stmt = _stage_select(True).where(
+        Stage.unit_code.in_(scope.codes),
+        Stage.started_on <= as_of,
+        or_(Stage.finished_on.is_(None), Stage.finished_on > as_of),
+        Case.status != "cancelled",
+    )
+    return _frame(session, stmt)
+
+
+def finished_summary(
+    session: Session, *, start: dt.date, end: dt.date, scope: Scope, by: tuple[str, ...] = ("unit_code",)
+) -> pd.DataFrame:
+    """Counts over stages finished in [start, end], from the stored outcomes, grouped in SQL."""
+    keys = [getattr(Stage, k) for k in by]
+    has_limit = Stage.limit_days.is_not(None)
+    stmt = (
+        select(
+            *keys,
+            func.count().label("finished"),
+            func.sum(case((Stage.on_time, 1), else_=0)).label("on_time"),
+            func.sum(case((and_(has_limit, Stage.entered_warning), 1), else_=0)).label("warned"),
+            func.sum(case((and_(has_limit, Stage.entered_warning, Stage.on_time), 1), else_=0)).label("warned_ok"),
+            func.sum(case((Stage.on_time, 0), else_=Stage.elapsed - Stage.limit_days)).label("overrun_sum"),
+        )
+        .where(Stage.unit_code.in_(scope.codes), Stage.finished_on >= start, Stage.finished_on <= end)
+        .group_by(*keys)
+    )
+    frame = pd.read_sql(stmt, session.connection())
+    for col in ("finished", "on_time", "warned", "warned_ok"):
+        frame[col] = frame[col].fillna(0).astype("int64")
+    return frame
+
+
+def fetch_energized(session: Session, *, start: dt.date, end: dt.date, scope: Scope) -> pd.DataFrame:
+    """Cases energized in [start, end] with their application and energization dates."""
+    stmt = select(
+        Case.case_id, Case.unit_code, Case.customer_class, Case.applied_on, Case.energized_on, Case.satisfaction
+    ).where(Case.unit_code.in_(scope.codes), Case.energized_on >= start, Case.energized_on <= end)
+    return _frame(session, stmt)
+
+
+def fetch_substations(session: Session) -> pd.DataFrame:
+    """All substations."""
+    return _frame(session, select(Substation))
+
+
+def fetch_feeders(session: Session) -> pd.DataFrame:
+    """All feeders."""
+    return _frame(session, select(Feeder))
+
+
+def fetch_calendar(session: Session) -> tuple[list[tuple[dt.date, bool]], list[int]]:
+    """Calendar overrides (day, is_workday) and the years fully loaded in the database."""
+    days = [(d, w) for d, w in session.execute(select(CalendarDay.day, CalendarDay.is_workday))]
+    years = list(session.scalars(select(CalendarYear.year)))
+    return days, years
+
+
+def read_meta(session: Session) -> dict[str, str]:
+    """All key/value facts of the database."""
+    return dict(session.execute(select(Meta.key, Meta.value)).all())
+
+
+def last_change(session: Session) -> str:
+    """A cheap token that changes whenever cases are imported (for cache keys and the wall's change check)."""
+    return read_meta(session).get("data_version", "0")

@@ -1,0 +1,144 @@
+"""Bulk writes in one transaction: a file set lands whole or not at all."""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from collections.abc import Iterable, Sequence
+
+import numpy as np
+import pandas as pd
+from sqlalchemy import Connection, Table, delete, select, update
+
+from .models import CalendarDay, CalendarYear, Case, Feeder, Meta, Stage, Substation, Unit
+
+_CHUNK = 50_000
+# parents before children on insert; children before parents on delete
+_ORDER: list[tuple[str, Table, str]] = [
+    ("units", Unit.__table__, "unit_code"),
+    ("substations", Substation.__table__, "substation_code"),
+    ("feeders", Feeder.__table__, "feeder_code"),
+    ("cases", Case.__table__, "case_id"),
+    ("stages", Stage.__table__, "case_id"),
+]
+
+
+def write_tables(conn: Connection, frames: dict[str, pd.DataFrame], data_version: str) -> dict[str, int]:
+    """Upsert units/substations/feeders, replace cases with all their stages; returns rows written per table.
+
+    Runs inside the caller's transaction, so a failure anywhere leaves the database as it was.
+    """
+    written: dict[str, int] = {}
+    case_ids: set[str] = set()
+    for name in ("cases", "stages"):
+        if name in frames:
+            case_ids.update(frames[name]["case_id"].astype(str))
+    # a replaced case brings its complete stage list, so its stale stages go first
+    _delete_keys(conn, Stage.__table__, "case_id", sorted(case_ids))
+    for name, table, key in (("cases", Case.__table__, "case_id"), ("feeders", Feeder.__table__, "feeder_code"),
+                             ("substations", Substation.__table__, "substation_code")):  # fmt: skip
+        if name in frames:
+            _delete_keys(conn, table, key, sorted(frames[name][key].astype(str).unique()))
+    if "units" in frames:
+        _upsert_units(conn, frames["units"])
+        written["units"] = len(frames["units"])
+    for name, table, _key in _ORDER[1:]:
+        if name in frames:
+            written[name] = insert_frame(conn, table, frames[name])
+    set_meta(conn, {"data_version": data_version})
+    return written
+
+
+def _delete_keys(conn: Connection, table: Table, key: str, values: Sequence[str]) -> None:
+    column = table.c[key]
+    for i in range(0, len(values), 900):
+        conn.execute(delete(table).where(column.in_(list(values[i : i + 900]))))
+
+
+def _upsert_units(conn: Connection, units: pd.DataFrame) -> None:
+    existing = set(conn.scalars(select(Unit.unit_code)))
+    fresh = units[~units["unit_code"].isin(existing)]
+    # parents first, so the self-referencing foreign key holds row by row
+    fresh = fresh.sort_values("level")
+    insert_frame(conn, Unit.__table__, fresh)
+    for row in units[units["unit_code"].isin(existing)].to_dict("records"):
+        conn.execute(
+            update(Unit)
+            .where(Unit.unit_code == row["unit_code"])
+            .values(unit_name=row["unit_name"], parent_code=row["parent_code"], level=row["level"], path=row["path"])
+        )
+
+
+def insert_frame(conn: Connection, table: Table, frame: pd.DataFrame) -> int:
+    """Insert a DataFrame's rows (only the table's columns) with driver-level executemany, in chunks."""
+    cols = [c.name for c in table.columns if c.name in frame.columns]
+    if frame.empty:
+        return 0
+    sqlite = conn.dialect.name == "sqlite"
+    marker = "?" if conn.dialect.paramstyle == "qmark" else "%s"
+    sql = f"INSERT INTO {table.name} ({', '.join(cols)}) VALUES ({', '.join([marker] * len(cols))})"
+    columns = [_column_values(frame[c], sqlite) for c in cols]
+    total = len(frame)
+    for i in range(0, total, _CHUNK):
+        rows = list(zip(*(col[i : i + _CHUNK] for col in columns)))
+        conn.exec_driver_sql(sql, rows)
+    return total
+
+
+def _column_values(series: pd.Series, sqlite: bool) -> list:
+    if pd.api.types.is_datetime64_any_dtype(series):
+        days = series.dt.strftime("%Y-%m-%d") if sqlite else series.dt.date
+        return [None if v is None or v is pd.NaT or (isinstance(v, float) and math.isnan(v)) else v for v in days]
+    if pd.api.types.is_bool_dtype(series) and not series.hasnans:
+        return [bool(v) for v in series]
+    values = series.astype(object).where(series.notna(), None).tolist()
+    return [_native(v) for v in values]
+
+
+def _native(value):
+    if isinstance(value, np.generic):
+        return value.item()
+    if isinstance(value, dt.datetime):
+        return value.date()
+    return value
+
+
+def set_meta(conn: Connection, values: dict[str, str]) -> None:
+    """Write key/value facts (replacing earlier values)."""
+    conn.execute(delete(Meta).where(Meta.key.in_(list(values))))
+    conn.execute(Meta.__table__.insert(), [{"key": k, "value": v} for k, v in values.items()])
+
+
+def update_outcomes(conn: Connection, ids: Iterable[int], outcomes: pd.DataFrame) -> int:
+    """Rewrite the stored outcome columns of finished stages (after a calendar or rules change)."""
+    rows = [
+        {"_id": int(i), "elapsed": _native(r.elapsed), "elapsed_cd": _native(r.elapsed_cd),
+         "on_time": _native(r.on_time), "entered_warning": _native(r.entered_warning),
+         "limit_days": _native(r.limit_days), "limit_unit": r.limit_unit}  # fmt: skip
+        for i, r in zip(ids, outcomes.astype(object).where(outcomes.notna(), None).itertuples())
+    ]
+    from sqlalchemy import bindparam
+
+    stmt = (
+        update(Stage.__table__)
+        .where(Stage.__table__.c.id == bindparam("_id"))
+        .values({k: bindparam(k) for k in ("elapsed", "elapsed_cd", "on_time", "entered_warning",
+                                           "limit_days", "limit_unit")})  # fmt: skip
+    )
+    for i in range(0, len(rows), _CHUNK):
+        conn.execute(stmt, rows[i : i + _CHUNK])
+    return len(rows)
+
+
+def load_calendar_year(conn: Connection, year: int, days: list[tuple[dt.date, bool, str]], source: str) -> None:
+    """Replace one year's calendar: the days that differ from Monday–Friday, and mark the year as known."""
+    start, end = dt.date(year, 1, 1), dt.date(year, 12, 31)
+    conn.execute(delete(CalendarDay).where(CalendarDay.day >= start, CalendarDay.day <= end))
+    conn.execute(delete(CalendarYear).where(CalendarYear.year == year))
+    if days:
+        conn.execute(
+            CalendarDay.__table__.insert(), [{"day": d, "is_workday": w, "note": n} for d, w, n in days]
+        )
+    conn.execute(
+        CalendarYear.__table__.insert(), [{"year": year, "source": source, "loaded_at": dt.datetime.now()}]
+    )
