@@ -28,7 +28,7 @@ class Kpi:
             return f"{self.value * 100:.1f}%"
         if self.unit in ("件", "个"):
             return f"{int(self.value):,}"
-        return f"{self.value:.1f}"
+        return f"{self.value:.1f} {self.unit}"
 
 
 def _ratio(num: float, den: float) -> float:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from functools import cached_property
 
 import pandas as pd
@@ -14,6 +15,7 @@ from data_access.engine import init_db, make_engine, session_scope
 from .config import Settings
 from .importer import load_calendar
 from .kpi import Kpi, compute_kpis
+from .overview import child_overview
 from .rules import Rules, load_rules
 from .status import stage_status
 from .workcal import WorkCalendar
@@ -89,16 +91,54 @@ class BoardService:
             stages = queries.fetch_open_stages(session, as_of=as_of, scope=scope)
         return cases, stage_status(stages, as_of, self.calendar, self.rules)
 
-    def kpis(self, as_of: dt.date, unit: str | None = None, period_days: int = 30) -> list[Kpi]:
-        """SPEC §4.3 KPIs; period measures cover the `period_days` days ending at as-of."""
+    def workload(self, as_of: dt.date, unit: str | None = None, period_days: int = 30) -> "Workload":
+        """Everything the overview needs in one trip: SQL-aggregated finished counts, energized cases in the
+        period, and the open workload with live status. Cached per (as-of, unit, period, data version)."""
+        key = (as_of, unit, period_days, self._meta().get("data_version", "0"))
+        hit = self._workload_cache.get(key)
+        if hit is not None:
+            return hit
         start = as_of - dt.timedelta(days=period_days - 1)
         with session_scope(self.engine) as session:
             scope = queries.resolve_scope(session, unit)
+            units = queries.fetch_units(session)
             finished = queries.finished_summary(session, start=start, end=as_of, scope=scope)
             energized = queries.fetch_energized(session, start=start, end=as_of, scope=scope)
-        cases, stages = self.open_workload(as_of, unit)
-        return compute_kpis(finished, stages, cases, energized, as_of, self.rules)
+            cases = queries.fetch_open_cases(session, as_of=as_of, scope=scope)
+            stages = queries.fetch_open_stages(session, as_of=as_of, scope=scope)
+        result = Workload(as_of, scope, units, finished, energized, cases,
+                          stage_status(stages, as_of, self.calendar, self.rules))  # fmt: skip
+        if len(self._workload_cache) >= 32:
+            self._workload_cache.pop(next(iter(self._workload_cache)))
+        self._workload_cache[key] = result
+        return result
 
+    @cached_property
+    def _workload_cache(self) -> dict:
+        return {}
+
+    def kpis(self, as_of: dt.date, unit: str | None = None, period_days: int = 30) -> list[Kpi]:
+        """SPEC §4.3 KPIs; period measures cover the `period_days` days ending at as-of."""
+        w = self.workload(as_of, unit, period_days)
+        return compute_kpis(w.finished, w.open_stages, w.open_cases, w.energized, as_of, self.rules)
+
+    def child_overview(self, as_of: dt.date, unit: str | None = None, period_days: int = 30) -> pd.DataFrame:
+        """Per child unit of the scope: open cases, overdue/warning stages, on-time rate."""
+        w = self.workload(as_of, unit, period_days)
+        return child_overview(w.units, w.scope.root, w.finished, w.open_stages, w.open_cases)
+
+
+@dataclass(frozen=True)
+class Workload:
+    """The data of one scope as of a date (DataFrames are treated as read-only by callers)."""
+
+    as_of: dt.date
+    scope: queries.Scope
+    units: pd.DataFrame
+    finished: pd.DataFrame
+    energized: pd.DataFrame
+    open_cases: pd.DataFrame
+    open_stages: pd.DataFrame
 
 def format_stage_report(table: pd.DataFrame) -> pd.DataFrame:
     """The `board report stages` CSV contract: fixed header, ISO dates, integer days."""

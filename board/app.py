@@ -1,0 +1,40 @@
+"""The Dash app factory: pages registered explicitly, callbacks wired to one BoardService."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import dash
+import dash_bootstrap_components as dbc
+from dash import Dash
+
+from .config import Settings
+from .service import BoardService
+from .theme import register_templates
+
+ASSETS = Path(__file__).resolve().parent.parent / "assets"
+APP_TITLE = "业扩报装可视化监管看板"
+
+
+def create_app(settings: Settings | None = None) -> Dash:
+    """Build the board for a settings object; nothing touches the database until a request needs it."""
+    from callbacks import home as home_callbacks
+    from layouts import home, shell
+
+    settings = settings or Settings.from_env()
+    register_templates()
+    app = Dash(
+        __name__,
+        use_pages=True,
+        pages_folder="",
+        assets_folder=str(ASSETS),
+        external_stylesheets=[],  # Bootstrap ships in assets/: the board runs without internet
+        title=APP_TITLE,
+        update_title=None,
+    )
+    svc = BoardService(settings)
+    app.server.config["BOARD_SERVICE"] = svc
+    dash.register_page("home", path="/", name="总览", title=f"总览 · {APP_TITLE}", layout=home.layout, order=0)
+    app.layout = shell.layout
+    home_callbacks.register(app, svc)
+    return app

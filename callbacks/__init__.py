@@ -1,0 +1,1 @@
+"""Thin callback wiring: parse inputs, call board/, return components and figures."""

@@ -1,0 +1,80 @@
+"""Home page callbacks: unit options, KPI header, child-unit table, URL state."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import dash_bootstrap_components as dbc
+from dash import Dash, Input, Output, html
+from sqlalchemy.exc import SQLAlchemyError
+
+from board.overview import child_overview
+from board.service import BoardService
+from board.urlstate import to_search
+from data_access.queries import UnknownUnit
+from layouts.common import kpi_cards, notices
+from layouts.ids.home import Home
+
+from .errors import friendly_error
+
+
+def unit_options(svc: BoardService) -> list[dict]:
+    """Dropdown options for the unit tree, indented by level."""
+    units = svc.units()
+    return [{"label": "　" * int(r.level) + r.unit_name, "value": r.unit_code} for r in units.itertuples()]
+
+
+def update_home(svc: BoardService, unit: str | None, as_of: str | None, period: int | None) -> tuple:
+    """(notices, KPI cards, unit table, stamp, URL search) for the filters; never raises."""
+    messages: list[str] = []
+    period = period or 30
+    try:
+        day = svc.as_of(as_of[:10] if as_of else None)
+        try:
+            scope = svc.scope(unit)
+        except UnknownUnit as exc:
+            messages.append(f"{exc}，已显示全公司")
+            unit, scope = None, svc.scope(None)
+        kpis = svc.kpis(day, scope.root, period)
+        table = _unit_table(svc, scope.root, day, period)
+    except (SQLAlchemyError, ValueError, LookupError) as exc:
+        return notices([friendly_error(exc)], "danger"), [], None, "", to_search(unit, as_of, period)
+    stamp = f"数据截至 {day:%Y-%m-%d}（统计周期：截至日前 {period} 天）· 刷新于 {dt.datetime.now():%H:%M:%S}"
+    return notices(messages), kpi_cards(kpis), table, stamp, to_search(unit, as_of and day, period)
+
+
+def _unit_table(svc: BoardService, root: str, day: dt.date, period: int):
+    frame = svc.child_overview(day, root, period)
+    header = html.Thead(html.Tr([html.Th(h) for h in ("单位", "在途工单", "超时在途", "预警在途", "期内完成环节", "时限达标率")]))
+    rows = []
+    for r in frame.itertuples():
+        rate = "无数据" if r.on_time_rate != r.on_time_rate else f"{r.on_time_rate * 100:.1f}%"
+        link = html.A(r.unit_name, href=f"/?unit={r.unit_code}&as_of={day}&period={period}")
+        rows.append(html.Tr([html.Td(link), html.Td(r.open_cases), html.Td(r.overdue_open, className="text-danger" if r.overdue_open else None),
+                             html.Td(r.warning_open), html.Td(r.finished), html.Td(rate)]))  # fmt: skip
+    return dbc.Table([header, html.Tbody(rows)], bordered=False, hover=True, size="sm", className="unit-table")
+
+
+def register(app: Dash, svc: BoardService) -> None:
+    """Attach the home page callbacks to an app."""
+
+    @app.callback(Output(Home.UNIT, "options"), Input(Home.URL, "pathname"))
+    def update_unit_options(_pathname):
+        try:
+            return unit_options(svc)
+        except SQLAlchemyError:
+            return []
+
+    @app.callback(
+        Output(Home.NOTICE, "children"),
+        Output(Home.KPIS, "children"),
+        Output(Home.UNITS_TABLE, "children"),
+        Output(Home.STAMP, "children"),
+        Output(Home.URL, "search"),
+        Input(Home.UNIT, "value"),
+        Input(Home.AS_OF, "date"),
+        Input(Home.PERIOD, "value"),
+        Input(Home.REFRESH, "n_intervals"),
+    )
+    def on_filters(unit, as_of, period, _n):
+        return update_home(svc, unit, as_of, period)

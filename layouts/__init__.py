@@ -1,0 +1,1 @@
+"""Page layouts (functions, no I/O) and figure builders."""

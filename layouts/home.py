@@ -1,0 +1,31 @@
+"""Home page: live KPI header of SPEC §4.3 and the child units at a glance."""
+
+from __future__ import annotations
+
+import dash_bootstrap_components as dbc
+from dash import dcc, html
+
+from board.urlstate import parse_params
+
+from .common import filter_bar
+from .ids.home import Home
+
+TITLE = "业扩报装总览"
+
+
+def layout(**query) -> html.Div:
+    """The page skeleton; callbacks fill the numbers (no I/O here)."""
+    state = parse_params({k: str(v) for k, v in query.items()})
+    return html.Div(
+        [
+            dcc.Location(id=Home.URL, refresh=False),
+            html.H2(TITLE, className="page-title"),
+            filter_bar(Home.UNIT, Home.AS_OF, Home.PERIOD, state.unit, state.as_of, state.period),
+            html.Div(id=Home.NOTICE),
+            dbc.Row(id=Home.KPIS, className="g-3 mb-3"),
+            html.H4("下级单位概况", className="mt-3"),
+            html.Div(id=Home.UNITS_TABLE),
+            html.Div(id=Home.STAMP, className="text-muted small mt-2"),
+            dcc.Interval(id=Home.REFRESH, interval=60_000),
+        ]
+    )

@@ -1,0 +1,1 @@
+"""Component ids, one StrEnum per page, page-prefixed kebab-case values."""
