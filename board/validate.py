@@ -57,14 +57,15 @@ class _Checker:
         if required:
             for row in values.index[values == ""]:
                 self.problems.add(self.sheet, row, col, "不能为空")
-        return values.replace("", None)
+        # object dtype so that "missing" is None everywhere (pandas' string dtype would turn it into NaN)
+        return values.astype(object).where(values != "", None)
 
     def choice(self, col: str, allowed, required: bool = False, default: str | None = None) -> pd.Series:
         values = self.text(col, required)
         for row, v in values.items():
             if v is not None and v not in allowed:
                 self.problems.add(self.sheet, row, col, f"取值 {v!r} 不在 {'/'.join(allowed)} 之中")
-        return values.where(values.isin(allowed), default)
+        return values.where(values.isin(allowed), default).astype(object)
 
     def number(self, col: str, required=False, minimum=None, maximum=None, integer=False) -> pd.Series:
         raw = self.text(col, required)

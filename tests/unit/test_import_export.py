@@ -1,0 +1,88 @@
+"""Import is all-or-nothing with `sheet:row:column: reason` errors; export writes the same format back."""
+
+import pandas as pd
+import pytest
+from sqlalchemy import func, select
+
+from board.importer import ImportRejected, export_data, import_path
+from data_access.engine import session_scope
+from data_access.models import Case, Stage
+from tests.fixtures import CASES, STAGES, write_small
+
+
+def count(svc, model):
+    with session_scope(svc.engine) as s:
+        return s.scalar(select(func.count()).select_from(model))
+
+
+def test_valid_file_set_imports_every_row(svc, tmp_path):
+    result = import_path(svc.engine, write_small(tmp_path / "ok"), svc.rules)
+    assert result.written == {"units": 5, "substations": 1, "feeders": 1, "cases": 3, "stages": 9}
+
+
+def test_every_bad_row_is_reported_and_nothing_is_written(svc, tmp_path):
+    bad_cases = CASES.replace("H1,A1,", "H1,ZZ,").replace("2025-09-26,,F1", "2025-13-26,,F1")
+    bad_cases = bad_cases.replace("0.22,10,new", "0.22,abc,new")
+    bad_cases += "B1C,B,重复,low_resident,0.22,10,new,none,0,2026-03-02,,,open,郑丽娜,,,,\n"
+    bad_stages = STAGES.replace("H1,G2,2024-02-02,2024-02-08", "H1,G2,2024-02-09,2024-02-08")
+    bad_stages = bad_stages.replace("H1,C1,", "H1,G9,").replace("L1C,L1,", "L1C,G1,")
+    folder = write_small(tmp_path / "bad", cases=bad_cases, stages=bad_stages)
+    with pytest.raises(ImportRejected) as err:
+        import_path(svc.engine, folder, svc.rules)
+    problems = err.value.problems
+    expected = [
+        "cases:2:unit_code: 供电单位 'ZZ' 不存在",
+        "cases:3:applied_on: 日期格式错误（应为 YYYY-MM-DD）：'2025-13-26'",
+        "cases:4:capacity_kva: 不是数字：'abc'",
+        "cases:5:case_id: 重复的编号 'B1C'",
+        "stages:3:finished_on: 完成日期早于开始日期",
+        "stages:6:stage_code: 环节代码 'G9' 不适用于 high 工单",
+        "stages:7:stage_code: 环节代码 'G1' 不适用于 low_nonresident 工单",
+    ]
+    for line in expected:
+        assert line in problems, (line, problems)
+    assert count(svc, Case) == 0 and count(svc, Stage) == 0
+
+
+def test_a_missing_column_is_a_clear_error(svc, tmp_path):
+    from data_access.interchange import FileSetError
+
+    folder = write_small(tmp_path / "nocol", stages="case_id,stage_code\nH1,G1\n")
+    with pytest.raises(FileSetError, match="stages: 缺少列"):
+        import_path(svc.engine, folder, svc.rules)
+
+
+def test_timestamps_count_by_their_shanghai_date(svc, tmp_path):
+    stages = STAGES.replace("H1,G1,2024-02-01,2024-02-02", "H1,G1,2024-02-01,2024-02-01T17:30:00Z")
+    import_path(svc.engine, write_small(tmp_path / "ts", stages=stages), svc.rules)
+    table = svc.stage_table(pd.Timestamp("2024-03-01").date())
+    # 17:30 UTC is 01:30 on Feb 2 in Shanghai
+    assert table.loc[table["stage_code"] == "G1", "finished_on"].iloc[0] == pd.Timestamp("2024-02-02")
+
+
+def test_reimport_replaces_a_case_and_its_stages(svc, tmp_path):
+    import_path(svc.engine, write_small(tmp_path / "a"), svc.rules)
+    fewer = "\n".join(line for line in STAGES.splitlines() if not line.startswith("H1,C1")) + "\n"
+    import_path(svc.engine, write_small(tmp_path / "b", stages=fewer), svc.rules)
+    assert count(svc, Case) == 3 and count(svc, Stage) == 8
+
+
+def test_export_then_import_round_trips(svc, tmp_path, settings):
+    from board.config import Settings
+    from board.service import BoardService
+
+    import_path(svc.engine, write_small(tmp_path / "src"), svc.rules)
+    first = tmp_path / "export1"
+    export_data(svc.engine, first)
+    other = BoardService(Settings(data_dir=str(tmp_path / "other")))
+    other.init_db()
+    import_path(other.engine, first, other.rules)
+    second = tmp_path / "export2"
+    export_data(other.engine, second)
+    for name in ("units", "cases", "stages", "substations", "feeders"):
+        a = (first / f"{name}.csv").read_text(encoding="utf-8")
+        assert a == (second / f"{name}.csv").read_text(encoding="utf-8"), name
+    cases = pd.read_csv(first / "cases.csv", dtype=str, keep_default_na=False)
+    original = pd.read_csv(tmp_path / "src" / "cases.csv", dtype=str, keep_default_na=False)
+    assert sorted(cases["case_id"]) == sorted(original["case_id"])
+    assert set(cases.loc[cases["case_id"] == "H1", "key_project"]) == {"1"}
