@@ -5,7 +5,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import dash
-import dash_bootstrap_components as dbc
 from dash import Dash
 
 from .config import Settings

@@ -54,8 +54,16 @@ def recompute_outcomes(svc) -> int:
     """Recompute limit and finished outcome of every stage with the current rules and calendar."""
     cal = load_calendar(svc.engine)
     with session_scope(svc.engine) as session:
-        cols = [Stage.id, Stage.stage_code, Stage.started_on, Stage.finished_on, Case.customer_class,
-                Case.capacity_kva, Case.works_type, Case.supply]
+        cols = [
+            Stage.id,
+            Stage.stage_code,
+            Stage.started_on,
+            Stage.finished_on,
+            Case.customer_class,
+            Case.capacity_kva,
+            Case.works_type,
+            Case.supply,
+        ]
         frame = pd.read_sql(select(*cols).join(Case, Case.case_id == Stage.case_id), session.connection())
     for col in ("started_on", "finished_on"):
         frame[col] = pd.to_datetime(frame[col])

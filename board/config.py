@@ -29,9 +29,6 @@ class Settings:
     host: str = _setting("127.0.0.1", "board serve 监听地址")
     port: int = _setting(8050, "board serve 监听端口")
     debug: bool = _setting(False, "Dash 调试模式（仅开发用）")
-    cache_type: str = _setting("SimpleCache", "flask-caching 缓存类型：SimpleCache、RedisCache、NullCache")
-    cache_redis_url: str = _setting("", "RedisCache 的地址，例如 redis://127.0.0.1:6379/0")
-    cache_timeout: int = _setting(300, "查询缓存秒数")
 
     @property
     def resolved_database_url(self) -> str:
@@ -78,6 +75,4 @@ def _coerce(raw: str, type_name: Any, name: str) -> Any:
 
 def settings_table() -> list[tuple[str, str, str]]:
     """(env var, default, help) for every setting — used by the README and `board settings`."""
-    return [
-        (f"BOARD_{f.name.upper()}", str(f.default), f.metadata["help"]) for f in dataclasses.fields(Settings)
-    ]
+    return [(f"BOARD_{f.name.upper()}", str(f.default), f.metadata["help"]) for f in dataclasses.fields(Settings)]

@@ -31,8 +31,14 @@ _STALL_P, _STALL_FACTOR = 0.05, (3.0, 30.0)
 
 
 def generate(
-    rules: Rules, cal: WorkCalendar, *, as_of: dt.date, n_cases: int = 5000, seed: int = 7,
-    months: int = 18, high_share: float = 0.22,
+    rules: Rules,
+    cal: WorkCalendar,
+    *,
+    as_of: dt.date,
+    n_cases: int = 5000,
+    seed: int = 7,
+    months: int = 18,
+    high_share: float = 0.22,
 ) -> tuple[dict[str, pd.DataFrame], dict]:
     """Typed frames (units, substations, feeders, cases, stages) and the service-area GeoJSON."""  # fmt: skip
     rng = np.random.default_rng(seed)
@@ -129,9 +135,11 @@ def _person_names(rng, n) -> np.ndarray:
 def _stages(rng, cases: pd.DataFrame, rules: Rules, cal: WorkCalendar, as_of: dt.date) -> pd.DataFrame:
     """Schedule both chains along the interlocks with skewed durations, then cut everything at as-of."""
     n = len(cases)
-    unit_effect = cases["unit_code"].map(
-        {u: e for u, e in zip(sorted(cases["unit_code"].unique()), rng.normal(0, 0.18, 32))}
-    ).to_numpy()
+    unit_effect = (
+        cases["unit_code"]
+        .map({u: e for u, e in zip(sorted(cases["unit_code"].unique()), rng.normal(0, 0.18, 32))})
+        .to_numpy()
+    )
     applied = cases["applied_on"].to_numpy().astype("datetime64[D]")
     cap = cases["capacity_kva"].to_numpy()
     kv = cases["voltage_kv"].to_numpy()

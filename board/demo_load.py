@@ -20,8 +20,9 @@ def areas_path(data_dir: str | Path) -> Path:
     return Path(data_dir) / "areas.geojson"
 
 
-def build_demo(svc, *, n_cases: int, seed: int, as_of: dt.date, high_share: float = 0.22,
-               if_missing: bool = False) -> dict[str, int] | None:
+def build_demo(
+    svc, *, n_cases: int, seed: int, as_of: dt.date, high_share: float = 0.22, if_missing: bool = False
+) -> dict[str, int] | None:
     """Replace the database's contents with the demo company; None when `if_missing` and cases exist."""
     engine = svc.engine
     if if_missing and inspect(engine).has_table("cases"):
@@ -30,8 +31,9 @@ def build_demo(svc, *, n_cases: int, seed: int, as_of: dt.date, high_share: floa
                 return None
     Base.metadata.drop_all(engine)
     Base.metadata.create_all(engine)
-    frames, areas = generate(svc.rules, load_calendar(engine), as_of=as_of, n_cases=n_cases, seed=seed,
-                             high_share=high_share)
+    frames, areas = generate(
+        svc.rules, load_calendar(engine), as_of=as_of, n_cases=n_cases, seed=seed, high_share=high_share
+    )
     result = write_typed(engine, frames, svc.rules)
     target = areas_path(svc.settings.data_dir)
     target.parent.mkdir(parents=True, exist_ok=True)

@@ -105,8 +105,9 @@ def export_data(engine: Engine, folder: str | Path) -> list[Path]:
         frames = {
             "units": queries.fetch_units(session),
             "cases": pd.read_sql(select(Case), session.connection()),
-            "stages": pd.read_sql(select(*[getattr(Stage, c) for c in queries.STAGE_COLUMNS[:7]]),
-                                  session.connection()),  # fmt: skip
+            "stages": pd.read_sql(
+                select(*[getattr(Stage, c) for c in queries.STAGE_COLUMNS[:7]]), session.connection()
+            ),  # fmt: skip
             "substations": queries.fetch_substations(session),
             "feeders": queries.fetch_feeders(session),
         }
@@ -119,7 +120,7 @@ def _to_text(frame: pd.DataFrame) -> pd.DataFrame:
     for col in out.columns:
         s = out[col]
         if col == "key_project":
-            out[col] = s.map({True: "1", False: "0", 1: "1", 0: "0"}).fillna("0")
+            out[col] = s.map(lambda v: "1" if bool(v) else "0")
         elif pd.api.types.is_float_dtype(s) and col in {"satisfaction", "attempts", "transformer_count", "spare_bays"}:
             out[col] = s.astype("Int64")
         elif pd.api.types.is_datetime64_any_dtype(s):

@@ -98,6 +98,10 @@ def kpi_frame(kpis: list[Kpi]) -> pd.DataFrame:
     """`name,value` rows (ratios as fractions, counts as integers, empty for no data)."""
     rows = []
     for k in kpis:
-        v = "" if np.isnan(k.value) else (f"{k.value:.4f}" if k.unit == "%" else f"{k.value:.2f}".rstrip("0").rstrip("."))
+        v = (
+            ""
+            if np.isnan(k.value)
+            else (f"{k.value:.4f}" if k.unit == "%" else f"{k.value:.2f}".rstrip("0").rstrip("."))
+        )
         rows.append((k.name, v))
     return pd.DataFrame(rows, columns=["name", "value"])

@@ -76,6 +76,8 @@ def time_by_party(stages: pd.DataFrame) -> pd.DataFrame:
     "who held the time" is about the customer's waiting, which runs on calendar days.
     """
     started = stages[stages["state"] != "not_started"]
-    return started.groupby(["case_id", "party"], as_index=False, observed=True)["elapsed_cd"].sum().rename(
-        columns={"elapsed_cd": "days"}
+    return (
+        started.groupby(["case_id", "party"], as_index=False, observed=True)["elapsed_cd"]
+        .sum()
+        .rename(columns={"elapsed_cd": "days"})
     )

@@ -126,9 +126,7 @@ class Rules:
         cap = pd.to_numeric(cases["capacity_kva"], errors="coerce").fillna(0).to_numpy()
         key = cases["key_project"].fillna(False).astype(bool).to_numpy()
         high = cases["customer_class"].to_numpy() == "high"
-        return np.select(
-            [key | (kv >= s["key_or_kv"]), high & (cap >= s["large_kva"]), high], [4, 3, 2], default=1
-        )
+        return np.select([key | (kv >= s["key_or_kv"]), high & (cap >= s["large_kva"]), high], [4, 3, 2], default=1)
 
     def outage_tier(self, voltage_kv: float) -> str:
         """停电计划 tier for G8 by voltage (SPEC §2.5)."""
@@ -156,4 +154,3 @@ def load_rules(path: str | Path, profile: str | None = None) -> Rules:
             raise RulesError(f"规则方案 {name} 引用了未定义的环节 {code}")
     digest = hashlib.sha256((text + name).encode()).hexdigest()[:16]
     return Rules(raw=raw, profile_name=name, fingerprint=digest)
-

@@ -140,6 +140,7 @@ class Workload:
     open_cases: pd.DataFrame
     open_stages: pd.DataFrame
 
+
 def format_stage_report(table: pd.DataFrame) -> pd.DataFrame:
     """The `board report stages` CSV contract: fixed header, ISO dates, integer days."""
     out = table.reindex(columns=STAGE_REPORT_COLUMNS).copy()

@@ -5,10 +5,9 @@ from __future__ import annotations
 import datetime as dt
 
 import dash_bootstrap_components as dbc
-from dash import Dash, Input, Output, html
+from dash import Dash, Input, Output, State, html
 from sqlalchemy.exc import SQLAlchemyError
 
-from board.overview import child_overview
 from board.service import BoardService
 from board.urlstate import to_search
 from data_access.queries import UnknownUnit
@@ -24,9 +23,15 @@ def unit_options(svc: BoardService) -> list[dict]:
     return [{"label": "　" * int(r.level) + r.unit_name, "value": r.unit_code} for r in units.itertuples()]
 
 
-def update_home(svc: BoardService, unit: str | None, as_of: str | None, period: int | None) -> tuple:
-    """(notices, KPI cards, unit table, stamp, URL search) for the filters; never raises."""
+def update_home(
+    svc: BoardService, unit: str | None, as_of: str | None, period: int | None, requested: str | None = None
+) -> tuple:
+    """(notices, KPI cards, unit table, stamp, URL search) for the filters; never raises.
+
+    `requested` is the unit named in the URL, used while the picker has no value yet.
+    """
     messages: list[str] = []
+    unit = unit or requested or None
     period = period or 30
     try:
         day = svc.as_of(as_of[:10] if as_of else None)
@@ -45,13 +50,16 @@ def update_home(svc: BoardService, unit: str | None, as_of: str | None, period: 
 
 def _unit_table(svc: BoardService, root: str, day: dt.date, period: int):
     frame = svc.child_overview(day, root, period)
-    header = html.Thead(html.Tr([html.Th(h) for h in ("单位", "在途工单", "超时在途", "预警在途", "期内完成环节", "时限达标率")]))
+    header = html.Thead(
+        html.Tr([html.Th(h) for h in ("单位", "在途工单", "超时在途", "预警在途", "期内完成环节", "时限达标率")])
+    )
     rows = []
     for r in frame.itertuples():
         rate = "无数据" if r.on_time_rate != r.on_time_rate else f"{r.on_time_rate * 100:.1f}%"
         link = html.A(r.unit_name, href=f"/?unit={r.unit_code}&as_of={day}&period={period}")
-        rows.append(html.Tr([html.Td(link), html.Td(r.open_cases), html.Td(r.overdue_open, className="text-danger" if r.overdue_open else None),
-                             html.Td(r.warning_open), html.Td(r.finished), html.Td(rate)]))  # fmt: skip
+        overdue = html.Td(r.overdue_open, className="text-danger" if r.overdue_open else None)
+        cells = [html.Td(link), html.Td(r.open_cases), overdue, html.Td(r.warning_open), html.Td(r.finished)]
+        rows.append(html.Tr([*cells, html.Td(rate)]))
     return dbc.Table([header, html.Tbody(rows)], bordered=False, hover=True, size="sm", className="unit-table")
 
 
@@ -75,6 +83,7 @@ def register(app: Dash, svc: BoardService) -> None:
         Input(Home.AS_OF, "date"),
         Input(Home.PERIOD, "value"),
         Input(Home.REFRESH, "n_intervals"),
+        State(Home.REQUESTED, "data"),
     )
-    def on_filters(unit, as_of, period, _n):
-        return update_home(svc, unit, as_of, period)
+    def on_filters(unit, as_of, period, _n, requested):
+        return update_home(svc, unit, as_of, period, requested)

@@ -96,9 +96,7 @@ def _stage_select(with_case: bool) -> Select:
     return select(*cols)
 
 
-def fetch_stages(
-    session: Session, *, as_of: dt.date, scope: Scope, case_ids: list[str] | None = None
-) -> pd.DataFrame:
+def fetch_stages(session: Session, *, as_of: dt.date, scope: Scope, case_ids: list[str] | None = None) -> pd.DataFrame:
     """Every stage row of the scope's cases applied by as-of (optionally only some cases)."""
     stmt = _stage_select(True).where(Stage.unit_code.in_(scope.codes), Case.applied_on <= as_of)
     if case_ids is not None:

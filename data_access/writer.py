@@ -112,9 +112,15 @@ def set_meta(conn: Connection, values: dict[str, str]) -> None:
 def update_outcomes(conn: Connection, ids: Iterable[int], outcomes: pd.DataFrame) -> int:
     """Rewrite the stored outcome columns of finished stages (after a calendar or rules change)."""
     rows = [
-        {"_id": int(i), "elapsed": _native(r.elapsed), "elapsed_cd": _native(r.elapsed_cd),
-         "on_time": _native(r.on_time), "entered_warning": _native(r.entered_warning),
-         "limit_days": _native(r.limit_days), "limit_unit": r.limit_unit}  # fmt: skip
+        {
+            "_id": int(i),
+            "elapsed": _native(r.elapsed),
+            "elapsed_cd": _native(r.elapsed_cd),
+            "on_time": _native(r.on_time),
+            "entered_warning": _native(r.entered_warning),
+            "limit_days": _native(r.limit_days),
+            "limit_unit": r.limit_unit,
+        }  # fmt: skip
         for i, r in zip(ids, outcomes.astype(object).where(outcomes.notna(), None).itertuples())
     ]
     from sqlalchemy import bindparam
@@ -122,8 +128,12 @@ def update_outcomes(conn: Connection, ids: Iterable[int], outcomes: pd.DataFrame
     stmt = (
         update(Stage.__table__)
         .where(Stage.__table__.c.id == bindparam("_id"))
-        .values({k: bindparam(k) for k in ("elapsed", "elapsed_cd", "on_time", "entered_warning",
-                                           "limit_days", "limit_unit")})  # fmt: skip
+        .values(
+            {
+                k: bindparam(k)
+                for k in ("elapsed", "elapsed_cd", "on_time", "entered_warning", "limit_days", "limit_unit")
+            }
+        )  # fmt: skip
     )
     for i in range(0, len(rows), _CHUNK):
         conn.execute(stmt, rows[i : i + _CHUNK])
@@ -136,9 +146,5 @@ def load_calendar_year(conn: Connection, year: int, days: list[tuple[dt.date, bo
     conn.execute(delete(CalendarDay).where(CalendarDay.day >= start, CalendarDay.day <= end))
     conn.execute(delete(CalendarYear).where(CalendarYear.year == year))
     if days:
-        conn.execute(
-            CalendarDay.__table__.insert(), [{"day": d, "is_workday": w, "note": n} for d, w, n in days]
-        )
-    conn.execute(
-        CalendarYear.__table__.insert(), [{"year": year, "source": source, "loaded_at": dt.datetime.now()}]
-    )
+        conn.execute(CalendarDay.__table__.insert(), [{"day": d, "is_workday": w, "note": n} for d, w, n in days])
+    conn.execute(CalendarYear.__table__.insert(), [{"year": year, "source": source, "loaded_at": dt.datetime.now()}])

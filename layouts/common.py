@@ -13,8 +13,9 @@ from board.urlstate import PERIODS
 PERIOD_LABELS = {7: "近 7 天", 30: "近 30 天", 90: "近 90 天", 365: "近一年"}
 
 
-def filter_bar(unit_id: str, as_of_id: str, period_id: str | None, unit: str | None, as_of: dt.date | None,
-               period: int = 30) -> dbc.Row:
+def filter_bar(
+    unit_id: str, as_of_id: str, period_id: str | None, unit: str | None, as_of: dt.date | None, period: int = 30
+) -> dbc.Row:
     """Unit picker, as-of date and (optionally) KPI period, with values taken from the URL."""
     cols = [
         dbc.Col([dbc.Label("供电单位", html_for=unit_id),
@@ -25,8 +26,8 @@ def filter_bar(unit_id: str, as_of_id: str, period_id: str | None, unit: str | N
     ]  # fmt: skip
     if period_id:
         options = [{"label": PERIOD_LABELS[p], "value": p} for p in PERIODS]
-        cols.append(dbc.Col([dbc.Label("统计周期", html_for=period_id),
-                             dcc.Dropdown(id=period_id, options=options, value=period, clearable=False)], md=2))  # fmt: skip
+        picker = dcc.Dropdown(id=period_id, options=options, value=period, clearable=False)
+        cols.append(dbc.Col([dbc.Label("统计周期", html_for=period_id), picker], md=2))
     return dbc.Row(cols, className="g-3 mb-3 board-filters")
 
 
@@ -34,11 +35,12 @@ def kpi_cards(kpis: list[Kpi]) -> list:
     """One card per KPI; warning colours for overdue counts."""
     cards = []
     for k in kpis:
-        tone = "danger" if k.name == "overdue_open" and k.value else ("warning" if k.name == "warning_open" and k.value else None)
+        tone = {"overdue_open": "danger", "warning_open": "warning"}.get(k.name) if k.value else None
         cards.append(
             dbc.Col(
                 dbc.Card(
-                    dbc.CardBody([html.Div(k.label, className="kpi-label"), html.Div(k.display(), className="kpi-value")]),
+                    dbc.CardBody([html.Div(k.label, className="kpi-label"),
+                                  html.Div(k.display(), className="kpi-value")]),
                     color=tone, outline=bool(tone), className="kpi-card h-100", id=f"kpi-{k.name}",
                 ),
                 xs=6, md=4, lg=2,

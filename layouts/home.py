@@ -27,5 +27,7 @@ def layout(**query) -> html.Div:
             html.Div(id=Home.UNITS_TABLE),
             html.Div(id=Home.STAMP, className="text-muted small mt-2"),
             dcc.Interval(id=Home.REFRESH, interval=60_000),
+            # the unit asked for in the URL, checked against the tree by the callback (layouts do no I/O)
+            dcc.Store(id=Home.REQUESTED, data=str(query.get("unit", ""))[:64]),
         ]
     )

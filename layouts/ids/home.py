@@ -13,3 +13,4 @@ class Home(StrEnum):
     UNITS_TABLE = "home-units-table"
     STAMP = "home-stamp"
     REFRESH = "home-refresh"
+    REQUESTED = "home-requested"

@@ -28,8 +28,20 @@ def test_stage_report_matches_hand_counts(small_svc):
     assert rows[("L1C", "L1")] == (1, "finished", "on_time")  # Sep 28 was worked
     assert rows[("L1C", "L2")] == (6, "finished", "on_time")  # Sep 29, 30, Oct 9, 10, 11, 13
     assert rows[("B1C", "L2")] == (2, "open", "warning")  # limit 3, remaining 1
-    assert list(report.columns) == ["case_id", "unit_code", "chain", "stage_code", "started_on", "finished_on",
-                                    "party", "limit", "limit_unit", "elapsed", "state", "status"]
+    assert list(report.columns) == [
+        "case_id",
+        "unit_code",
+        "chain",
+        "stage_code",
+        "started_on",
+        "finished_on",
+        "party",
+        "limit",
+        "limit_unit",
+        "elapsed",
+        "state",
+        "status",
+    ]
 
 
 def test_past_as_of_reproduces_the_past(small_svc):

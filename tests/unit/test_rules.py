@@ -10,8 +10,15 @@ from board.rules import RulesError, load_rules
 
 
 def limit_of(rules, code, klass="high", cap=500.0, works=None, supply="single"):
-    frame = pd.DataFrame({"stage_code": [code], "customer_class": [klass], "capacity_kva": [cap],
-                          "works_type": [works], "supply": [supply]})
+    frame = pd.DataFrame(
+        {
+            "stage_code": [code],
+            "customer_class": [klass],
+            "capacity_kva": [cap],
+            "works_type": [works],
+            "supply": [supply],
+        }
+    )
     lim, unit = rules.limits(frame)
     return lim[0], unit[0]
 
@@ -28,7 +35,12 @@ def test_grid_chain_high_voltage_sums_to_16_wd(rules):
 
 def test_customer_chain_is_in_calendar_days(rules):
     assert [limit_of(rules, c) for c in ("C1", "C2", "C3", "C4", "C5")] == [
-        (5, "CD"), (5, "CD"), (10, "CD"), (7, "CD"), (3, "CD")]
+        (5, "CD"),
+        (5, "CD"),
+        (10, "CD"),
+        (7, "CD"),
+        (3, "CD"),
+    ]
 
 
 def test_low_voltage_l2_is_whole_case_limit_minus_l1(rules):
@@ -54,9 +66,14 @@ def test_baseline_is_25_or_45_calendar_days(rules):
 
 
 def test_supervision_levels(rules):
-    cases = pd.DataFrame({"voltage_kv": [10, 35, 10, 10, 0.4], "capacity_kva": [500, 500, 1000, 500, 50],
-                          "key_project": [True, False, False, False, False],
-                          "customer_class": ["high", "high", "high", "high", "low_resident"]})
+    cases = pd.DataFrame(
+        {
+            "voltage_kv": [10, 35, 10, 10, 0.4],
+            "capacity_kva": [500, 500, 1000, 500, 50],
+            "key_project": [True, False, False, False, False],
+            "customer_class": ["high", "high", "high", "high", "low_resident"],
+        }
+    )
     assert list(rules.supervision_level(cases)) == [4, 4, 3, 2, 1]
 
 

@@ -9,18 +9,27 @@ from board.status import stage_status
 
 
 def one(rules, cal, start, finish, limit, unit, as_of):
-    frame = pd.DataFrame({"started_on": pd.to_datetime([start]), "finished_on": pd.to_datetime([finish]),
-                          "limit_days": [float(limit)], "limit_unit": [unit]})
+    frame = pd.DataFrame(
+        {
+            "started_on": pd.to_datetime([start]),
+            "finished_on": pd.to_datetime([finish]),
+            "limit_days": [float(limit)],
+            "limit_unit": [unit],
+        }
+    )
     row = stage_status(frame, dt.date.fromisoformat(as_of), cal, rules).iloc[0]
     return str(row["state"]), int(row["elapsed"]), str(row["status"])
 
 
-@pytest.mark.parametrize("as_of,expected", [
-    ("2026-03-02", ("open", 0, "normal")),     # remaining 2 > threshold 1
-    ("2026-03-03", ("open", 1, "warning")),    # remaining 1 <= 1
-    ("2026-03-04", ("open", 2, "warning")),    # remaining 0, not yet over
-    ("2026-03-05", ("open", 3, "overdue")),    # 3 > 2
-])
+@pytest.mark.parametrize(
+    "as_of,expected",
+    [
+        ("2026-03-02", ("open", 0, "normal")),  # remaining 2 > threshold 1
+        ("2026-03-03", ("open", 1, "warning")),  # remaining 1 <= 1
+        ("2026-03-04", ("open", 2, "warning")),  # remaining 0, not yet over
+        ("2026-03-05", ("open", 3, "overdue")),  # 3 > 2
+    ],
+)
 def test_open_wd_stage_moves_from_normal_to_warning_to_overdue(rules, cal, as_of, expected):
     assert one(rules, cal, "2026-03-02", None, 2, "WD", as_of) == expected
 
