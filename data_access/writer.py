@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import math
 from collections.abc import Iterable, Sequence
 
 import numpy as np
@@ -87,12 +86,25 @@ def insert_frame(conn: Connection, table: Table, frame: pd.DataFrame) -> int:
 
 def _column_values(series: pd.Series, sqlite: bool) -> list:
     if pd.api.types.is_datetime64_any_dtype(series):
-        days = series.dt.strftime("%Y-%m-%d") if sqlite else series.dt.date
-        return [None if v is None or v is pd.NaT or (isinstance(v, float) and math.isnan(v)) else v for v in days]
-    if pd.api.types.is_bool_dtype(series) and not series.hasnans:
-        return [bool(v) for v in series]
-    values = series.astype(object).where(series.notna(), None).tolist()
-    return [_native(v) for v in values]
+        raw = series.to_numpy().astype("datetime64[D]")
+        missing = np.isnat(raw)
+        if sqlite:  # SQLAlchemy's SQLite Date type stores ISO text; numpy formats it in C
+            text = np.datetime_as_string(raw, unit="D").astype(object)
+            text[missing] = None
+            return text.tolist()
+        days = raw.astype(object)
+        days[missing] = None
+        return days.tolist()
+    if isinstance(series.dtype, np.dtype) and series.dtype.kind == "f":
+        arr = series.to_numpy()
+        obj = arr.astype(object)
+        obj[np.isnan(arr)] = None
+        return obj.tolist()
+    if isinstance(series.dtype, np.dtype) and series.dtype.kind in "iub":
+        return series.to_numpy().tolist()
+    # strings and nullable extension types convert to Python scalars directly; plain objects may hold numpy ones
+    values = series.to_numpy(dtype=object, na_value=None).tolist()
+    return values if series.dtype != object else [_native(v) for v in values]
 
 
 def _native(value):
