@@ -17,8 +17,9 @@ APP_TITLE = "业扩报装可视化监管看板"
 
 def create_app(settings: Settings | None = None) -> Dash:
     """Build the board for a settings object; nothing touches the database until a request needs it."""
+    from callbacks import alerts as alerts_callbacks
     from callbacks import home as home_callbacks
-    from layouts import home, shell
+    from layouts import alerts, home, shell
 
     settings = settings or Settings.from_env()
     register_templates()
@@ -34,6 +35,9 @@ def create_app(settings: Settings | None = None) -> Dash:
     svc = BoardService(settings)
     app.server.config["BOARD_SERVICE"] = svc
     dash.register_page("home", path="/", name="总览", title=f"总览 · {APP_TITLE}", layout=home.layout, order=0)
+    dash.register_page("alerts", path="/alerts", name="超时预警", title=f"超时预警 · {APP_TITLE}",
+                       layout=alerts.layout, order=2)  # fmt: skip
     app.layout = shell.layout
     home_callbacks.register(app, svc)
+    alerts_callbacks.register(app, svc)
     return app

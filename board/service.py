@@ -91,13 +91,27 @@ class BoardService:
             stages = queries.fetch_open_stages(session, as_of=as_of, scope=scope)
         return cases, stage_status(stages, as_of, self.calendar, self.rules)
 
+    def cached(self, key: tuple, compute):
+        """Memoise a view's data per key and data version (a new import invalidates everything)."""
+        key = (*key, self._meta().get("data_version", "0"))
+        hit = self._cache.get(key)
+        if hit is None:
+            hit = compute()
+            if len(self._cache) >= 64:
+                self._cache.pop(next(iter(self._cache)))
+            self._cache[key] = hit
+        return hit
+
+    @cached_property
+    def _cache(self) -> dict:
+        return {}
+
     def workload(self, as_of: dt.date, unit: str | None = None, period_days: int = 30) -> "Workload":
         """Everything the overview needs in one trip: SQL-aggregated finished counts, energized cases in the
-        period, and the open workload with live status. Cached per (as-of, unit, period, data version)."""
-        key = (as_of, unit, period_days, self._meta().get("data_version", "0"))
-        hit = self._workload_cache.get(key)
-        if hit is not None:
-            return hit
+        period, and the open workload with live status."""
+        return self.cached(("workload", as_of, unit, period_days), lambda: self._workload(as_of, unit, period_days))
+
+    def _workload(self, as_of: dt.date, unit: str | None, period_days: int) -> "Workload":
         start = as_of - dt.timedelta(days=period_days - 1)
         with session_scope(self.engine) as session:
             scope = queries.resolve_scope(session, unit)
@@ -106,16 +120,38 @@ class BoardService:
             energized = queries.fetch_energized(session, start=start, end=as_of, scope=scope)
             cases = queries.fetch_open_cases(session, as_of=as_of, scope=scope)
             stages = queries.fetch_open_stages(session, as_of=as_of, scope=scope)
-        result = Workload(as_of, scope, units, finished, energized, cases,
-                          stage_status(stages, as_of, self.calendar, self.rules))  # fmt: skip
-        if len(self._workload_cache) >= 32:
-            self._workload_cache.pop(next(iter(self._workload_cache)))
-        self._workload_cache[key] = result
-        return result
+        return Workload(as_of, scope, units, finished, energized, cases,
+                        stage_status(stages, as_of, self.calendar, self.rules))  # fmt: skip
 
-    @cached_property
-    def _workload_cache(self) -> dict:
-        return {}
+    def alerts(self, as_of: dt.date, unit: str | None, period_days: int, where: queries.CaseFilter) -> "AlertsData":
+        """Open stages with status, per-(unit, stage) finished counts of the period, and 26 weeks of daily counts."""
+        return self.cached(("alerts", as_of, unit, period_days, where),
+                           lambda: self._alerts(as_of, unit, period_days, where))  # fmt: skip
+
+    def _alerts(self, as_of: dt.date, unit: str | None, period_days: int, where: queries.CaseFilter) -> "AlertsData":
+        start = as_of - dt.timedelta(days=period_days - 1)
+        trend_start = as_of - dt.timedelta(days=as_of.weekday()) - dt.timedelta(weeks=TREND_WEEKS - 1)
+        with session_scope(self.engine) as session:
+            scope = queries.resolve_scope(session, unit)
+            units = queries.fetch_units(session)
+            stages = queries.fetch_open_stages(session, as_of=as_of, scope=scope, where=where)
+            finished = queries.finished_summary(
+                session, start=start, end=as_of, scope=scope, by=("unit_code", "stage_code"), where=where
+            )
+            daily = queries.daily_finished(session, start=trend_start, end=as_of, scope=scope, where=where)
+        open_stages = stage_status(stages, as_of, self.calendar, self.rules)
+        return AlertsData(as_of, scope, units, open_stages, finished, daily)
+
+    def late_stages(
+        self, as_of: dt.date, unit: str, period_days: int, where: queries.CaseFilter, stage_code: str
+    ) -> pd.DataFrame:
+        """Stages of a unit's subtree that finished late in the period (the drill-down of a 超时率 cell)."""
+        start = as_of - dt.timedelta(days=period_days - 1)
+        with session_scope(self.engine) as session:
+            scope = queries.resolve_scope(session, unit)
+            return queries.fetch_finished_stages(
+                session, start=start, end=as_of, scope=scope, where=where, stage_code=stage_code, late_only=True
+            )
 
     def kpis(self, as_of: dt.date, unit: str | None = None, period_days: int = 30) -> list[Kpi]:
         """SPEC §4.3 KPIs; period measures cover the `period_days` days ending at as-of."""
@@ -126,6 +162,21 @@ class BoardService:
         """Per child unit of the scope: open cases, overdue/warning stages, on-time rate."""
         w = self.workload(as_of, unit, period_days)
         return child_overview(w.units, w.scope.root, w.finished, w.open_stages, w.open_cases)
+
+
+TREND_WEEKS = 26
+
+
+@dataclass(frozen=True)
+class AlertsData:
+    """Data of the 超时预警 page for one scope, filter and as-of date."""
+
+    as_of: dt.date
+    scope: queries.Scope
+    units: pd.DataFrame
+    open_stages: pd.DataFrame
+    finished: pd.DataFrame
+    daily: pd.DataFrame
 
 
 @dataclass(frozen=True)

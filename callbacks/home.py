@@ -10,17 +10,11 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from board.service import BoardService
 from board.urlstate import to_search
-from data_access.queries import UnknownUnit
 from layouts.common import kpi_cards, notices
 from layouts.ids.home import Home
 
+from .common import register_unit_options, resolve_unit
 from .errors import friendly_error
-
-
-def unit_options(svc: BoardService) -> list[dict]:
-    """Dropdown options for the unit tree, indented by level."""
-    units = svc.units()
-    return [{"label": "　" * int(r.level) + r.unit_name, "value": r.unit_code} for r in units.itertuples()]
 
 
 def update_home(
@@ -31,15 +25,11 @@ def update_home(
     `requested` is the unit named in the URL, used while the picker has no value yet.
     """
     messages: list[str] = []
-    unit = unit or requested or None
     period = period or 30
     try:
         day = svc.as_of(as_of[:10] if as_of else None)
-        try:
-            scope = svc.scope(unit)
-        except UnknownUnit as exc:
-            messages.append(f"{exc}，已显示全公司")
-            unit, scope = None, svc.scope(None)
+        scope = resolve_unit(svc, unit, requested, messages)
+        unit = None if messages else scope.root if (unit or requested) else None
         kpis = svc.kpis(day, scope.root, period)
         table = _unit_table(svc, scope.root, day, period)
     except (SQLAlchemyError, ValueError, LookupError) as exc:
@@ -66,12 +56,7 @@ def _unit_table(svc: BoardService, root: str, day: dt.date, period: int):
 def register(app: Dash, svc: BoardService) -> None:
     """Attach the home page callbacks to an app."""
 
-    @app.callback(Output(Home.UNIT, "options"), Input(Home.URL, "pathname"))
-    def update_unit_options(_pathname):
-        try:
-            return unit_options(svc)
-        except SQLAlchemyError:
-            return []
+    register_unit_options(app, svc, Home.UNIT, Home.URL)
 
     @app.callback(
         Output(Home.NOTICE, "children"),

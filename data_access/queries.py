@@ -35,6 +35,38 @@ class Scope:
     codes: tuple[str, ...]
 
 
+@dataclass(frozen=True)
+class CaseFilter:
+    """Case attributes a page may filter on; applied in SQL as bound parameters."""
+
+    voltage: str | None = None  # "lv" (< 1 kV), "mv" (1 kV – < 35 kV), "hv" (35 kV and above)
+    customer_class: str | None = None
+    key_only: bool = False
+
+    def clauses(self) -> list:
+        """WHERE clauses on the cases table."""
+        out = []
+        if self.voltage == "lv":
+            out.append(Case.voltage_kv < 1)
+        elif self.voltage == "mv":
+            out.append(and_(Case.voltage_kv >= 1, Case.voltage_kv < 35))
+        elif self.voltage == "hv":
+            out.append(Case.voltage_kv >= 35)
+        if self.customer_class:
+            out.append(Case.customer_class == self.customer_class)
+        if self.key_only:
+            out.append(Case.key_project.is_(True))
+        return out
+
+    @property
+    def empty(self) -> bool:
+        """True when nothing is filtered."""
+        return not self.clauses()
+
+
+NO_FILTER = CaseFilter()
+
+
 def _frame(session: Session, stmt: Select) -> pd.DataFrame:
     frame = pd.read_sql(stmt, session.connection())
     for col in DATE_COLUMNS:
@@ -104,19 +136,69 @@ def fetch_stages(session: Session, *, as_of: dt.date, scope: Scope, case_ids: li
     return _frame(session, stmt.order_by(Stage.case_id, Stage.stage_code))
 
 
-def fetch_open_stages(session: Session, *, as_of: dt.date, scope: Scope) -> pd.DataFrame:
+def fetch_open_stages(session: Session, *, as_of: dt.date, scope: Scope, where: CaseFilter = NO_FILTER) -> pd.DataFrame:
     """Stages open at as-of (started by then, not finished by then), with the case attributes pages need."""
     stmt = _stage_select(True).where(
         Stage.unit_code.in_(scope.codes),
         Stage.started_on <= as_of,
         or_(Stage.finished_on.is_(None), Stage.finished_on > as_of),
         Case.status != "cancelled",
+        Case.applied_on <= as_of,
+        *where.clauses(),
     )
     return _frame(session, stmt)
 
 
+def fetch_finished_stages(
+    session: Session,
+    *,
+    start: dt.date,
+    end: dt.date,
+    scope: Scope,
+    where: CaseFilter = NO_FILTER,
+    stage_code: str | None = None,
+    late_only: bool = False,
+) -> pd.DataFrame:
+    """Stages finished in [start, end] with their stored outcome (the drill-down of period measures)."""
+    stmt = (
+        _stage_select(True)
+        .add_columns(Stage.elapsed, Stage.on_time)
+        .where(Stage.unit_code.in_(scope.codes), Stage.finished_on >= start, Stage.finished_on <= end, *where.clauses())
+    )
+    if stage_code:
+        stmt = stmt.where(Stage.stage_code == stage_code)
+    if late_only:
+        stmt = stmt.where(Stage.on_time.is_(False))
+    return _frame(session, stmt)
+
+
+def daily_finished(
+    session: Session, *, start: dt.date, end: dt.date, scope: Scope, where: CaseFilter = NO_FILTER
+) -> pd.DataFrame:
+    """Per unit and finish day: stages finished and on time (rolled into weeks or months by the caller)."""
+    stmt = (
+        select(
+            Stage.unit_code,
+            Stage.finished_on,
+            func.count().label("finished"),
+            func.sum(case((Stage.on_time, 1), else_=0)).label("on_time"),
+        )
+        .where(Stage.unit_code.in_(scope.codes), Stage.finished_on >= start, Stage.finished_on <= end)
+        .group_by(Stage.unit_code, Stage.finished_on)
+    )
+    if not where.empty:
+        stmt = stmt.join(Case, Case.case_id == Stage.case_id).where(*where.clauses())
+    return _frame(session, stmt)
+
+
 def finished_summary(
-    session: Session, *, start: dt.date, end: dt.date, scope: Scope, by: tuple[str, ...] = ("unit_code",)
+    session: Session,
+    *,
+    start: dt.date,
+    end: dt.date,
+    scope: Scope,
+    by: tuple[str, ...] = ("unit_code",),
+    where: CaseFilter = NO_FILTER,
 ) -> pd.DataFrame:
     """Counts over stages finished in [start, end], from the stored outcomes, grouped in SQL."""
     keys = [getattr(Stage, k) for k in by]
@@ -133,6 +215,8 @@ def finished_summary(
         .where(Stage.unit_code.in_(scope.codes), Stage.finished_on >= start, Stage.finished_on <= end)
         .group_by(*keys)
     )
+    if not where.empty:
+        stmt = stmt.join(Case, Case.case_id == Stage.case_id).where(*where.clauses())
     frame = pd.read_sql(stmt, session.connection())
     for col in ("finished", "on_time", "warned", "warned_ok"):
         frame[col] = frame[col].fillna(0).astype("int64")

@@ -52,3 +52,19 @@ def kpi_cards(kpis: list[Kpi]) -> list:
 def notices(messages: list[str], color: str = "warning") -> list:
     """Dismissable alerts for rejected URL values or data problems."""
     return [dbc.Alert(m, color=color, dismissable=True, className="py-2 mb-2") for m in messages]
+
+
+# AG Grid's own words in Chinese (its default locale is English)
+AG_GRID_ZH = {
+    "noRowsToShow": "暂无数据", "loadingOoo": "加载中…", "page": "第", "of": "/", "to": "至", "more": "更多",
+    "pageSizeSelectorLabel": "每页：", "firstPage": "首页", "previousPage": "上一页", "nextPage": "下一页",
+    "lastPage": "末页", "filterOoo": "筛选…", "equals": "等于", "notEqual": "不等于", "contains": "包含",
+    "notContains": "不包含", "startsWith": "开头是", "endsWith": "结尾是", "blank": "为空", "notBlank": "不为空",
+    "lessThan": "小于", "greaterThan": "大于", "lessThanOrEqual": "小于等于", "greaterThanOrEqual": "大于等于",
+    "inRange": "介于", "andCondition": "且", "orCondition": "或", "applyFilter": "应用", "resetFilter": "重置",
+    "clearFilter": "清除", "selectAll": "全选", "searchOoo": "搜索…", "pinColumn": "固定列", "autosizeThisColumn":
+    "自动列宽", "resetColumns": "重置列", "sortAscending": "升序", "sortDescending": "降序", "sortUnSort": "取消排序",
+}  # fmt: skip
+
+GRID_OPTIONS = {"pagination": True, "paginationPageSize": 20, "paginationPageSizeSelector": [20, 50, 100],
+                "localeText": AG_GRID_ZH, "enableCellTextSelection": True}  # fmt: skip

@@ -2,7 +2,8 @@
 
 from board.config import Settings
 from board.service import BoardService
-from callbacks.home import unit_options, update_home
+from callbacks.common import unit_options
+from callbacks.home import update_home
 
 
 def texts(component) -> str:

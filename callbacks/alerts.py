@@ -1,0 +1,172 @@
+"""超时预警 callbacks: heatmap + trend + warning list, cell drill-down, exports, unit drill buttons."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+
+import dash_bootstrap_components as dbc
+import pandas as pd
+from dash import ALL, Dash, Input, Output, State, ctx, dcc, html, no_update
+from sqlalchemy.exc import SQLAlchemyError
+
+from board.alerts import (
+    DRILL_COLUMNS,
+    DRILL_HEADERS,
+    METRICS,
+    cell_stages,
+    children,
+    drill_rows,
+    heatmap_matrix,
+    level_counts,
+    warning_list,
+    weekly_late_rate,
+)  # fmt: skip
+from board.service import TREND_WEEKS, BoardService
+from board.urlstate import to_search
+from layouts.common import notices
+from layouts.figures import empty_figure, heatmap_figure, trend_figure
+from layouts.ids.alerts import DRILL_UNIT, Alerts, drill_unit
+
+from .common import case_filter, register_unit_options, resolve_unit
+from .errors import friendly_error
+
+FILTER_INPUTS = [
+    Input(Alerts.UNIT, "value"), Input(Alerts.AS_OF, "date"), Input(Alerts.PERIOD, "value"),
+    Input(Alerts.VOLTAGE, "value"), Input(Alerts.CLASS, "value"), Input(Alerts.KEY, "value"),
+    Input(Alerts.METRIC, "value"),
+]  # fmt: skip
+
+
+def update_alerts(svc: BoardService, unit, as_of, period, voltage, klass, key, metric, requested=None) -> tuple:
+    """(notice, breadcrumb, heatmap, trend, warning counts, warning rows, stamp, URL search); never raises."""
+    messages: list[str] = []
+    period, metric = period or 30, metric if metric in METRICS else "overdue_open"
+    where = case_filter(voltage, klass, key)
+    search = to_search(unit, as_of, period, voltage=voltage, **{"class": klass}, key=bool(key), metric=metric)
+    try:
+        day = svc.as_of(as_of[:10] if as_of else None)
+        scope = resolve_unit(svc, unit, requested, messages)
+        data = svc.alerts(day, scope.root, period, where)
+    except (SQLAlchemyError, ValueError, LookupError) as exc:
+        fig = empty_figure("暂无数据")
+        return notices([friendly_error(exc)], "danger"), None, fig, fig, None, [], "", search
+    names = dict(zip(data.units["unit_code"], data.units["unit_name"]))
+    stage_names = {c: svc.rules.stage_name(c) for c in svc.rules.stage_info}
+    matrix = heatmap_matrix(metric, data.units, scope.root, data.open_stages, data.finished, svc.rules)
+    heat = heatmap_figure(matrix, metric, names, stage_names)
+    weekly = weekly_late_rate(data.daily, data.units, scope.root, TREND_WEEKS, day)
+    trend = trend_figure(weekly)
+    warnings = warning_list(data.open_stages, svc.rules)
+    rows = drill_rows(warnings, data.units, svc.rules, keep_order=True).to_dict("records")
+    counts = _counts_header(warnings, data.finished)
+    stamp = f"数据截至 {day:%Y-%m-%d} · 期内指标按截至日前 {period} 天 · 刷新于 {dt.datetime.now():%H:%M:%S}"
+    return notices(messages), _breadcrumb(data.units, scope.root), heat, trend, counts, rows, stamp, search
+
+
+def _counts_header(warnings: pd.DataFrame, finished: pd.DataFrame) -> html.Div:
+    counts = level_counts(warnings)
+    badges = []
+    for status, color, name in (("overdue", "danger", "超时"), ("warning", "warning", "预警")):
+        total = sum(n for (s, _lv), n in counts.items() if s == status)
+        per_level = " · ".join(f"{lv}级 {counts.get((status, lv), 0)}" for lv in (4, 3, 2, 1))
+        badges.append(dbc.Badge(f"{name} {total}（{per_level}）", color=color, className="me-2 p-2"))
+    warned, ok = int(finished["warned"].sum()), int(finished["warned_ok"].sum())
+    rate = f"{ok / warned * 100:.1f}%（{ok}/{warned}）" if warned else "无数据"
+    badges.append(html.Span(f"期内预警干预成功率：{rate}", className="ms-2"))
+    return html.Div(badges)
+
+
+def _breadcrumb(units: pd.DataFrame, root: str):
+    paths = dict(zip(units["unit_code"], units["path"]))
+    names = dict(zip(units["unit_code"], units["unit_name"]))
+    trail = [c for c in paths.get(root, "").strip("/").split("/") if c]
+    crumbs = []
+    for code in trail:
+        crumbs.append(dbc.Button(names.get(code, code), id=drill_unit(code), color="link", size="sm",
+                                 disabled=code == root, className="px-1"))  # fmt: skip
+        crumbs.append(html.Span("›", className="text-muted"))
+    kids = children(units, root)
+    with_children = set(units["parent_code"].dropna())
+    drill = [
+        dbc.Button(r.unit_name, id=drill_unit(r.unit_code), size="sm", outline=True, color="primary", className="me-1")
+        for r in kids.itertuples()
+        if r.unit_code in with_children
+    ]
+    return html.Div([*crumbs[:-1], html.Span("  下钻：" if drill else "", className="ms-3 text-muted"), *drill])
+
+
+def update_drill(svc: BoardService, click, unit, as_of, period, voltage, klass, key, metric, requested=None):
+    """(title, rows) for a clicked heatmap cell; exactly that cell's stages."""
+    if not click or not click.get("points"):
+        return "点击热力图中的格子，查看对应工单", []
+    child, stage_code = click["points"][0]["customdata"]
+    period, metric = period or 30, metric if metric in METRICS else "overdue_open"
+    where = case_filter(voltage, klass, key)
+    try:
+        day = svc.as_of(as_of[:10] if as_of else None)
+        scope = resolve_unit(svc, unit, requested, [])
+        data = svc.alerts(day, scope.root, period, where)
+        if metric == "late_rate":
+            stages = svc.late_stages(day, child, period, where, stage_code)
+            stages = stages.assign(status="overdue")
+        else:
+            stages = cell_stages(metric, data.units, scope.root, child, stage_code, data.open_stages)
+    except (SQLAlchemyError, ValueError, LookupError) as exc:
+        return friendly_error(exc), []
+    names = dict(zip(data.units["unit_code"], data.units["unit_name"]))
+    rows = drill_rows(stages, data.units, svc.rules)
+    stage = f"{stage_code} {svc.rules.stage_name(stage_code)}"
+    title = f"{names.get(child, child)} · {stage} · {METRICS[metric].label}：{len(rows)} 条"
+    return title, rows.to_dict("records")
+
+
+def export_rows(rows: list[dict], fmt: str) -> dict:
+    """A dcc.Download payload of the drill-down rows with Chinese headers (CSV with BOM for Excel, or XLSX)."""
+    frame = pd.DataFrame(rows, columns=DRILL_COLUMNS).rename(columns=DRILL_HEADERS)
+    stamp = dt.datetime.now().strftime("%Y%m%d-%H%M")
+    if fmt == "csv":
+        return dict(content="\ufeff" + frame.to_csv(index=False), filename=f"超时预警明细-{stamp}.csv")
+    buffer = io.BytesIO()
+    frame.to_excel(buffer, index=False, sheet_name="明细")
+    return dcc.send_bytes(buffer.getvalue(), f"超时预警明细-{stamp}.xlsx")
+
+
+def register(app: Dash, svc: BoardService) -> None:
+    """Attach the 超时预警 callbacks to an app."""
+    register_unit_options(app, svc, Alerts.UNIT, Alerts.URL)
+
+    @app.callback(
+        Output(Alerts.NOTICE, "children"), Output(Alerts.BREADCRUMB, "children"), Output(Alerts.HEATMAP, "figure"),
+        Output(Alerts.TREND, "figure"), Output(Alerts.WARN_COUNTS, "children"), Output(Alerts.WARN_GRID, "rowData"),
+        Output(Alerts.STAMP, "children"), Output(Alerts.URL, "search"),
+        *FILTER_INPUTS, Input(Alerts.REFRESH, "n_intervals"), State(Alerts.REQUESTED, "data"),
+    )  # fmt: skip
+    def on_filters(unit, as_of, period, voltage, klass, key, metric, _n, requested):
+        return update_alerts(svc, unit, as_of, period, voltage, klass, key, metric, requested)
+
+    @app.callback(
+        Output(Alerts.DRILL_TITLE, "children"), Output(Alerts.DRILL_GRID, "rowData"),
+        Input(Alerts.HEATMAP, "clickData"), *[State(i.component_id, i.component_property) for i in FILTER_INPUTS],
+        State(Alerts.REQUESTED, "data"),
+    )  # fmt: skip
+    def on_cell_click(click, unit, as_of, period, voltage, klass, key, metric, requested):
+        return update_drill(svc, click, unit, as_of, period, voltage, klass, key, metric, requested)
+
+    @app.callback(
+        Output(Alerts.DOWNLOAD, "data"),
+        Input(Alerts.EXPORT_CSV, "n_clicks"), Input(Alerts.EXPORT_XLSX, "n_clicks"),
+        State(Alerts.DRILL_GRID, "rowData"), prevent_initial_call=True,
+    )  # fmt: skip
+    def on_export(_csv, _xlsx, rows):
+        if not rows:
+            return no_update
+        return export_rows(rows, "csv" if ctx.triggered_id == Alerts.EXPORT_CSV else "xlsx")
+
+    @app.callback(
+        Output(Alerts.UNIT, "value"), Input({"type": DRILL_UNIT, "code": ALL}, "n_clicks"), prevent_initial_call=True
+    )
+    def on_drill_unit(clicks):
+        if not ctx.triggered_id or not any(clicks):
+            return no_update
+        return ctx.triggered_id["code"]

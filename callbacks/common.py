@@ -1,0 +1,40 @@
+"""Helpers shared by page callbacks: unit resolution with notices, unit options, filters from inputs."""
+
+from __future__ import annotations
+
+from dash import Dash, Input, Output
+from sqlalchemy.exc import SQLAlchemyError
+
+from board.service import BoardService
+from data_access.queries import CaseFilter, Scope, UnknownUnit
+
+
+def resolve_unit(svc: BoardService, unit: str | None, requested: str | None, messages: list[str]) -> Scope:
+    """The scope of the picked unit (or the one named in the URL); an unknown one falls back to the root."""
+    try:
+        return svc.scope(unit or requested or None)
+    except UnknownUnit as exc:
+        messages.append(f"{exc}，已显示全公司")
+        return svc.scope(None)
+
+
+def unit_options(svc: BoardService) -> list[dict]:
+    """Dropdown options for the unit tree, indented by level."""
+    units = svc.units()
+    return [{"label": "　" * int(r.level) + r.unit_name, "value": r.unit_code} for r in units.itertuples()]
+
+
+def case_filter(voltage: str | None, customer_class: str | None, key: list | None) -> CaseFilter:
+    """A CaseFilter from the page's filter controls (unknown values were already rejected by the URL parser)."""
+    return CaseFilter(voltage=voltage or None, customer_class=customer_class or None, key_only=bool(key))
+
+
+def register_unit_options(app: Dash, svc: BoardService, dropdown_id: str, url_id: str) -> None:
+    """Fill a unit dropdown when its page loads."""
+
+    @app.callback(Output(dropdown_id, "options"), Input(url_id, "pathname"))
+    def update_unit_options(_pathname):
+        try:
+            return unit_options(svc)
+        except SQLAlchemyError:
+            return []
