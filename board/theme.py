@@ -50,5 +50,7 @@ def register_templates() -> None:
 
 
 def template_for(theme: str | None) -> str:
-    """Template name for a theme ('wall' or anything else = desk)."""
+    """Template name for a theme ('wall' or anything else = desk), registering the templates on first use."""
+    if WALL not in pio.templates:
+        register_templates()
     return WALL if theme == "wall" else DESK

@@ -100,13 +100,14 @@ def update_drill(svc: BoardService, click, unit, as_of, period, voltage, klass, 
     """(title, rows) for a clicked heatmap cell; exactly that cell's stages."""
     if not click or not click.get("points"):
         return "点击热力图中的格子，查看对应工单", []
-    child, stage_code = click["points"][0]["customdata"]
+    point = click["points"][0]
     period, metric = period or 30, metric if metric in METRICS else "overdue_open"
     where = case_filter(voltage, klass, key)
     try:
         day = svc.as_of(as_of[:10] if as_of else None)
         scope = resolve_unit(svc, unit, requested, [])
         data = svc.alerts(day, scope.root, period, where)
+        child, stage_code = _cell_of(point, data.units, scope.root)
         if metric == "late_rate":
             stages = svc.late_stages(day, child, period, where, stage_code)
             stages = stages.assign(status="overdue")
@@ -119,6 +120,15 @@ def update_drill(svc: BoardService, click, unit, as_of, period, voltage, klass, 
     stage = f"{stage_code} {svc.rules.stage_name(stage_code)}"
     title = f"{names.get(child, child)} · {stage} · {METRICS[metric].label}：{len(rows)} 条"
     return title, rows.to_dict("records")
+
+
+def _cell_of(point: dict, units: pd.DataFrame, root: str) -> tuple[str, str]:
+    """(child unit code, stage code) of a clicked cell; Dash sends a heatmap click as its x and y labels."""
+    kids = children(units, root)
+    by_name = dict(zip(kids["unit_name"], kids["unit_code"]))
+    if point.get("y") not in by_name:
+        raise LookupError("无法识别点击的单位，请刷新页面后重试")
+    return by_name[point["y"]], str(point.get("x", "")).split(" ")[0]
 
 
 def export_rows(rows: list[dict], fmt: str) -> dict:

@@ -22,7 +22,6 @@ def heatmap_figure(
         text = np.where(np.isnan(values), "", np.char.mod("%.1f", np.nan_to_num(values)))
     else:
         text = np.where(values > 0, np.char.mod("%d", np.nan_to_num(values)), "·")
-    codes = np.array([[[u, s] for s in matrix.columns] for u in matrix.index], dtype=object)
     fig = go.Figure(
         go.Heatmap(
             z=values,
@@ -30,7 +29,6 @@ def heatmap_figure(
             y=[unit_names.get(u, u) for u in matrix.index],
             text=text,
             texttemplate="%{text}",
-            customdata=codes,
             zmin=0,
             zmax=m.zmax,
             colorscale=m.colorscale,
