@@ -159,6 +159,30 @@ def _guard(fn):
         raise click.ClickException(str(exc)) from exc
 
 
+@main.command()
+@click.option("--as-of", callback=_date, help="截至日期（默认今天）")
+@click.pass_context
+def notify(ctx, as_of):
+    """Push stages that entered 预警/超时 since the last run to the configured channels (each message once)."""
+    from .notify import run
+
+    svc = _service(ctx)
+    svc.init_db()
+    results = _guard(lambda: run(svc, as_of or svc.as_of()))
+    if not results:
+        raise click.ClickException(
+            "未配置任何推送渠道（BOARD_NOTIFY_WEBHOOK / BOARD_NOTIFY_JSONL / BOARD_NOTIFY_SMTP_HOST）"
+        )
+    failed = False
+    for name, r in results.items():
+        click.echo(f"{name}: 新增 {r.new} 条，已发送 {r.sent} 条，失败 {r.failed} 条")
+        for err in r.errors[:3]:
+            click.echo(f"  失败原因：{err}", err=True)
+        failed = failed or r.failed > 0
+    if failed:
+        raise click.ClickException("部分推送失败，已保留待下次运行时重试")
+
+
 @main.group()
 def calendar():
     """Holiday calendar: load a year the package does not know, show a year."""

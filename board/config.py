@@ -29,6 +29,12 @@ class Settings:
     host: str = _setting("127.0.0.1", "board serve 监听地址")
     port: int = _setting(8050, "board serve 监听端口")
     debug: bool = _setting(False, "Dash 调试模式（仅开发用）")
+    notify_webhook: str = _setting("", "预警推送：接收 JSON POST 的 webhook 地址（为空则不推送）")
+    notify_jsonl: str = _setting("", "预警推送：追加写入的 JSONL 文件路径（为空则不写）")
+    notify_smtp_host: str = _setting("", "预警推送：SMTP 服务器（为空则不发邮件）")
+    notify_smtp_port: int = _setting(25, "预警推送：SMTP 端口")
+    notify_smtp_from: str = _setting("", "预警推送：发件人")
+    notify_smtp_to: str = _setting("", "预警推送：收件人，逗号分隔")
 
     @property
     def resolved_database_url(self) -> str:
