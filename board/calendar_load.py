@@ -9,7 +9,7 @@ from pathlib import Path
 import pandas as pd
 from sqlalchemy import select
 
-from data_access import writer
+from data_access import rollup, writer
 from data_access.engine import session_scope
 from data_access.models import Case, Stage
 
@@ -72,5 +72,6 @@ def recompute_outcomes(svc) -> int:
     outcomes["limit_days"], outcomes["limit_unit"] = frame["limit_days"], frame["limit_unit"]
     with svc.engine.begin() as conn:
         n = writer.update_outcomes(conn, frame["id"], outcomes)
+        rollup.rebuild(conn)
         writer.set_meta(conn, {"rules_fingerprint": svc.rules.fingerprint})
     return n

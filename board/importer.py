@@ -64,7 +64,9 @@ def write_typed(engine: Engine, typed: dict[str, pd.DataFrame], rules: Rules) ->
         frames["stages"] = enrich_stages(frames["stages"], attrs, cal, rules)
     if "cases" in frames:
         stages = frames.get("stages", pd.DataFrame(columns=["case_id", "stage_code", "finished_on"]))
-        frames["cases"] = frames["cases"].assign(energized_on=energized_on(frames["cases"], stages, rules))
+        cases = frames["cases"].assign(energized_on=energized_on(frames["cases"], stages, rules))
+        days = (pd.to_datetime(cases["energized_on"]) - pd.to_datetime(cases["applied_on"])).dt.days
+        frames["cases"] = cases.assign(connect_days=days.astype("Int64"))
     version = dt.datetime.now().isoformat(timespec="seconds")
     with engine.begin() as conn:
         written = writer.write_tables(conn, frames, version)

@@ -44,29 +44,28 @@ def compute_kpis(
     rules: Rules,
 ) -> list[Kpi]:
     """The KPI set; `finished` is `finished_summary` rows, `open_stages` is `stage_status` of the open stages,
-    `open_cases` the cases open at as-of, `energized` the cases energized in the period."""
+    `open_cases` the cases open at as-of, `energized` the `energized_summary` rows of the period."""
     fin = finished[["finished", "on_time", "warned", "warned_ok"]].sum()
     status = open_stages["status"].astype(str)
     open_only = open_stages["state"].astype(str) == "open"
-    connect = (energized["energized_on"] - energized["applied_on"]).dt.days
-    high_e = energized["customer_class"] == "high"
+    e = energized.set_index("customer_class")
+    high_n = float(e["cases"].get("high", 0))
+    low = e.drop(index="high", errors="ignore")
+    low_n = float(low["cases"].sum())
+    low_avg = float((low["cases"] * low["avg_days"]).sum() / low_n) if low_n else float("nan")
     kpis = [
         Kpi("on_time_rate", "时限达标率", _ratio(fin["on_time"], fin["finished"]), "%"),
         Kpi("overdue_open", "超时在途", float((open_only & (status == "overdue")).sum()), "个"),
         Kpi("warning_open", "预警在途", float((open_only & (status == "warning")).sum()), "个"),
         Kpi("open_cases", "在途工单", float(len(open_cases)), "件"),
-        Kpi("energized_cases", "期内送电", float(len(energized)), "件"),
-        Kpi("avg_connect_days_high", "平均接电时长(高压)", _mean(connect[high_e]), "天"),
-        Kpi("avg_connect_days_low", "平均接电时长(低压)", _mean(connect[~high_e]), "天"),
+        Kpi("energized_cases", "期内送电", high_n + low_n, "件"),
+        Kpi("avg_connect_days_high", "平均接电时长(高压)", float(e["avg_days"].get("high", float("nan"))), "天"),
+        Kpi("avg_connect_days_low", "平均接电时长(低压)", low_avg, "天"),
         Kpi("customer_visible_rate", "客户侧工程可视可控率", customer_visible_rate(open_stages, open_cases), "%"),
         Kpi("warning_success_rate", "预警干预成功率", _ratio(fin["warned_ok"], fin["warned"]), "%"),
     ]
     kpis += long_running(open_cases, as_of, rules)
     return kpis
-
-
-def _mean(values: pd.Series) -> float:
-    return float(values.mean()) if len(values) else float("nan")
 
 
 def customer_visible_rate(open_stages: pd.DataFrame, open_cases: pd.DataFrame) -> float:

@@ -117,7 +117,7 @@ class BoardService:
             scope = queries.resolve_scope(session, unit)
             units = queries.fetch_units(session)
             finished = queries.finished_summary(session, start=start, end=as_of, scope=scope)
-            energized = queries.fetch_energized(session, start=start, end=as_of, scope=scope)
+            energized = queries.energized_summary(session, start=start, end=as_of, scope=scope)
             cases = queries.fetch_open_cases(session, as_of=as_of, scope=scope)
             stages = queries.fetch_open_stages(session, as_of=as_of, scope=scope)
         return Workload(as_of, scope, units, finished, energized, cases,

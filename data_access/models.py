@@ -48,6 +48,7 @@ class Case(Base):
     supply: Mapped[str | None] = mapped_column(String(10))
     # derived at import: the final stage's finish date, so "energized by as-of" needs no join
     energized_on: Mapped[dt.date | None] = mapped_column(Date, index=True)
+    connect_days: Mapped[int | None] = mapped_column(Integer)  # 接电时长 in calendar days, for SQL averages
 
 
 class Stage(Base):
@@ -159,3 +160,23 @@ class Notification(Base):
     last_error: Mapped[str | None] = mapped_column(Text)
 
     __table_args__ = (Index("ix_notifications_event", "case_id", "stage_code", "status", "channel", unique=True),)
+
+
+class StageDaily(Base):
+    """Rollup of finished stages per unit, stage, finish day and filter dimensions (kept by import/recompute),
+    so period measures never scan millions of stage rows."""
+
+    __tablename__ = "stage_daily"
+    unit_code: Mapped[str] = mapped_column(String(32), primary_key=True)
+    stage_code: Mapped[str] = mapped_column(String(4), primary_key=True)
+    finished_on: Mapped[dt.date] = mapped_column(Date, primary_key=True)
+    voltage_band: Mapped[str] = mapped_column(String(2), primary_key=True)
+    customer_class: Mapped[str] = mapped_column(String(20), primary_key=True)
+    key_project: Mapped[bool] = mapped_column(Boolean, primary_key=True)
+    finished: Mapped[int] = mapped_column(Integer)
+    on_time: Mapped[int] = mapped_column(Integer)
+    warned: Mapped[int] = mapped_column(Integer)
+    warned_ok: Mapped[int] = mapped_column(Integer)
+    overrun_sum: Mapped[float] = mapped_column(Float)
+
+    __table_args__ = (Index("ix_stage_daily_day", "finished_on"),)

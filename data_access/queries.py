@@ -6,10 +6,10 @@ import datetime as dt
 from dataclasses import dataclass
 
 import pandas as pd
-from sqlalchemy import Select, and_, case, func, or_, select
+from sqlalchemy import Select, and_, func, or_, select
 from sqlalchemy.orm import Session
 
-from .models import CalendarDay, CalendarYear, Case, Feeder, Meta, Stage, Substation, Unit
+from .models import CalendarDay, CalendarYear, Case, Feeder, Meta, Stage, StageDaily, Substation, Unit
 
 CASE_COLUMNS = [c.name for c in Case.__table__.columns]
 STAGE_COLUMNS = [
@@ -56,6 +56,17 @@ class CaseFilter:
             out.append(Case.customer_class == self.customer_class)
         if self.key_only:
             out.append(Case.key_project.is_(True))
+        return out
+
+    def rollup_clauses(self) -> list:
+        """The same filter on the stage_daily rollup's dimension columns."""
+        out = []
+        if self.voltage:
+            out.append(StageDaily.voltage_band == self.voltage)
+        if self.customer_class:
+            out.append(StageDaily.customer_class == self.customer_class)
+        if self.key_only:
+            out.append(StageDaily.key_project.is_(True))
         return out
 
     @property
@@ -178,16 +189,15 @@ def daily_finished(
     """Per unit and finish day: stages finished and on time (rolled into weeks or months by the caller)."""
     stmt = (
         select(
-            Stage.unit_code,
-            Stage.finished_on,
-            func.count().label("finished"),
-            func.sum(case((Stage.on_time, 1), else_=0)).label("on_time"),
+            StageDaily.unit_code,
+            StageDaily.finished_on,
+            func.sum(StageDaily.finished).label("finished"),
+            func.sum(StageDaily.on_time).label("on_time"),
         )
-        .where(Stage.unit_code.in_(scope.codes), Stage.finished_on >= start, Stage.finished_on <= end)
-        .group_by(Stage.unit_code, Stage.finished_on)
+        .where(StageDaily.unit_code.in_(scope.codes), StageDaily.finished_on >= start, StageDaily.finished_on <= end)
+        .where(*where.rollup_clauses())
+        .group_by(StageDaily.unit_code, StageDaily.finished_on)
     )
-    if not where.empty:
-        stmt = stmt.join(Case, Case.case_id == Stage.case_id).where(*where.clauses())
     return _frame(session, stmt)
 
 
@@ -200,35 +210,35 @@ def finished_summary(
     by: tuple[str, ...] = ("unit_code",),
     where: CaseFilter = NO_FILTER,
 ) -> pd.DataFrame:
-    """Counts over stages finished in [start, end], from the stored outcomes, grouped in SQL."""
-    keys = [getattr(Stage, k) for k in by]
-    has_limit = Stage.limit_days.is_not(None)
+    """Counts over stages finished in [start, end], summed in SQL from the stage_daily rollup."""
+    keys = [getattr(StageDaily, k) for k in by]
     stmt = (
         select(
             *keys,
-            func.count().label("finished"),
-            func.sum(case((Stage.on_time, 1), else_=0)).label("on_time"),
-            func.sum(case((and_(has_limit, Stage.entered_warning), 1), else_=0)).label("warned"),
-            func.sum(case((and_(has_limit, Stage.entered_warning, Stage.on_time), 1), else_=0)).label("warned_ok"),
-            func.sum(case((Stage.on_time, 0), else_=Stage.elapsed - Stage.limit_days)).label("overrun_sum"),
+            func.sum(StageDaily.finished).label("finished"),
+            func.sum(StageDaily.on_time).label("on_time"),
+            func.sum(StageDaily.warned).label("warned"),
+            func.sum(StageDaily.warned_ok).label("warned_ok"),
+            func.sum(StageDaily.overrun_sum).label("overrun_sum"),
         )
-        .where(Stage.unit_code.in_(scope.codes), Stage.finished_on >= start, Stage.finished_on <= end)
+        .where(StageDaily.unit_code.in_(scope.codes), StageDaily.finished_on >= start, StageDaily.finished_on <= end)
+        .where(*where.rollup_clauses())
         .group_by(*keys)
     )
-    if not where.empty:
-        stmt = stmt.join(Case, Case.case_id == Stage.case_id).where(*where.clauses())
     frame = pd.read_sql(stmt, session.connection())
     for col in ("finished", "on_time", "warned", "warned_ok"):
         frame[col] = frame[col].fillna(0).astype("int64")
     return frame
 
 
-def fetch_energized(session: Session, *, start: dt.date, end: dt.date, scope: Scope) -> pd.DataFrame:
-    """Cases energized in [start, end] with their application and energization dates."""
-    stmt = select(
-        Case.case_id, Case.unit_code, Case.customer_class, Case.applied_on, Case.energized_on, Case.satisfaction
-    ).where(Case.unit_code.in_(scope.codes), Case.energized_on >= start, Case.energized_on <= end)
-    return _frame(session, stmt)
+def energized_summary(session: Session, *, start: dt.date, end: dt.date, scope: Scope) -> pd.DataFrame:
+    """Per customer class: cases energized in [start, end] and their mean 接电时长 (calendar days)."""
+    stmt = (
+        select(Case.customer_class, func.count().label("cases"), func.avg(Case.connect_days).label("avg_days"))
+        .where(Case.unit_code.in_(scope.codes), Case.energized_on >= start, Case.energized_on <= end)
+        .group_by(Case.customer_class)
+    )
+    return pd.read_sql(stmt, session.connection())
 
 
 def fetch_substations(session: Session) -> pd.DataFrame:

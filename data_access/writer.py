@@ -9,6 +9,7 @@ import numpy as np
 import pandas as pd
 from sqlalchemy import Connection, Table, delete, select, update
 
+from . import rollup
 from .models import CalendarDay, CalendarYear, Case, Feeder, Meta, Stage, Substation, Unit
 
 _CHUNK = 50_000
@@ -33,6 +34,8 @@ def write_tables(conn: Connection, frames: dict[str, pd.DataFrame], data_version
         if name in frames:
             case_ids.update(frames[name]["case_id"].astype(str))
     # a replaced case brings its complete stage list, so its stale stages go first
+    empty_before = conn.execute(select(Stage.id).limit(1)).first() is None
+    touched = set() if empty_before else rollup.finished_days(conn, sorted(case_ids))
     _delete_keys(conn, Stage.__table__, "case_id", sorted(case_ids))
     for name, table, key in (("cases", Case.__table__, "case_id"), ("feeders", Feeder.__table__, "feeder_code"),
                              ("substations", Substation.__table__, "substation_code")):  # fmt: skip
@@ -44,6 +47,10 @@ def write_tables(conn: Connection, frames: dict[str, pd.DataFrame], data_version
     for name, table, _key in _ORDER[1:]:
         if name in frames:
             written[name] = insert_frame(conn, table, frames[name])
+    if "stages" in frames:
+        new_days = pd.to_datetime(frames["stages"]["finished_on"]).dropna().dt.date
+        # a first load rebuilds everything in one statement; later imports only the days they touch
+        rollup.rebuild(conn, None if empty_before else touched | set(new_days))
     set_meta(conn, {"data_version": data_version})
     return written
 

@@ -82,3 +82,26 @@ def test_child_overview_lists_units_without_cases(small_svc):
     frame = small_svc.child_overview(AS_OF, "A", 30).set_index("unit_code")
     assert list(frame.index) == ["A1", "A2"]
     assert frame.loc["A1", "overdue_open"] == 2 and frame.loc["A2", "open_cases"] == 0
+
+
+def test_rollup_follows_a_partial_reimport(small_svc, tmp_path):
+    from board.importer import import_path
+    from tests.fixtures import STAGES, write_small
+
+    fewer = "\n".join(line for line in STAGES.splitlines() if not line.startswith("H1,G1")) + "\n"
+    import_path(small_svc.engine, write_small(tmp_path / "again", stages=fewer), small_svc.rules)
+    with session_scope(small_svc.engine) as s:
+        frame = finished_summary(s, start=dt.date(2024, 1, 1), end=AS_OF, scope=resolve_scope(s, None))
+    totals = frame.set_index("unit_code")
+    assert totals.loc["A1", "finished"] == 2 and totals.loc["A1", "on_time"] == 1  # G2 late, G3 on time
+
+
+def test_rollup_filters_match_case_attributes(small_svc):
+    from data_access.queries import CaseFilter
+
+    with session_scope(small_svc.engine) as s:
+        scope = resolve_scope(s, None)
+        lv = finished_summary(s, start=dt.date(2024, 1, 1), end=AS_OF, scope=scope, where=CaseFilter(voltage="lv"))
+        key = finished_summary(s, start=dt.date(2024, 1, 1), end=AS_OF, scope=scope, where=CaseFilter(key_only=True))
+    assert int(lv["finished"].sum()) == 3  # L1C L1, L2 and B1C L1
+    assert int(key["finished"].sum()) == 3  # H1 is the key project
