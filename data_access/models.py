@@ -50,6 +50,9 @@ class Case(Base):
     energized_on: Mapped[dt.date | None] = mapped_column(Date, index=True)
     connect_days: Mapped[int | None] = mapped_column(Integer)  # 接电时长 in calendar days, for SQL averages
 
+    # open cases (energized_on null or later) and energized-in-period, per unit, without walking all cases
+    __table_args__ = (Index("ix_cases_unit_energized", "unit_code", "energized_on"),)
+
 
 class Stage(Base):
     """One stage of a case, on either chain, with the outcome of a finished stage kept (SPEC §3 design note)."""

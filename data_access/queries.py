@@ -6,7 +6,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 import pandas as pd
-from sqlalchemy import Select, and_, func, or_, select
+from sqlalchemy import Date, Select, String, and_, func, or_, select, type_coerce
 from sqlalchemy.orm import Session
 
 from .models import CalendarDay, CalendarYear, Case, Feeder, Meta, Stage, StageDaily, Substation, Unit
@@ -78,17 +78,29 @@ class CaseFilter:
 NO_FILTER = CaseFilter()
 
 
+def _col(column):
+    """A column for a DataFrame query: dates come through as raw values (ISO text on SQLite) and are parsed by
+    pandas in one vectorised pass instead of one Python call per value."""
+    if isinstance(column.type, Date):
+        return type_coerce(column, String).label(column.key)
+    return column
+
+
+def _all(model) -> list:
+    return [_col(c) for c in model.__table__.columns]
+
+
 def _frame(session: Session, stmt: Select) -> pd.DataFrame:
     frame = pd.read_sql(stmt, session.connection())
     for col in DATE_COLUMNS:
         if col in frame:
-            frame[col] = pd.to_datetime(frame[col])
+            frame[col] = pd.to_datetime(frame[col], format="ISO8601")
     return frame
 
 
 def fetch_units(session: Session) -> pd.DataFrame:
     """All units with name, parent, level and path, ordered by path (depth-first)."""
-    return _frame(session, select(Unit).order_by(Unit.path))
+    return _frame(session, select(*_all(Unit)).order_by(Unit.path))
 
 
 def root_unit(session: Session) -> str | None:
@@ -110,13 +122,13 @@ def resolve_scope(session: Session, unit_code: str | None) -> Scope:
 
 def fetch_cases(session: Session, *, as_of: dt.date, scope: Scope) -> pd.DataFrame:
     """Cases of the scope applied on or before as-of."""
-    stmt = select(Case).where(Case.unit_code.in_(scope.codes), Case.applied_on <= as_of)
+    stmt = select(*_all(Case)).where(Case.unit_code.in_(scope.codes), Case.applied_on <= as_of)
     return _frame(session, stmt)
 
 
 def fetch_open_cases(session: Session, *, as_of: dt.date, scope: Scope) -> pd.DataFrame:
     """Cases of the scope open at as-of: applied, not energized by then, not cancelled."""
-    stmt = select(Case).where(
+    stmt = select(*_all(Case)).where(
         Case.unit_code.in_(scope.codes),
         Case.applied_on <= as_of,
         Case.status != "cancelled",
@@ -127,11 +139,11 @@ def fetch_open_cases(session: Session, *, as_of: dt.date, scope: Scope) -> pd.Da
 
 def fetch_case(session: Session, case_id: str, *, scope: Scope) -> pd.DataFrame:
     """One case (zero rows when it does not exist or lies outside the scope)."""
-    return _frame(session, select(Case).where(Case.case_id == case_id, Case.unit_code.in_(scope.codes)))
+    return _frame(session, select(*_all(Case)).where(Case.case_id == case_id, Case.unit_code.in_(scope.codes)))
 
 
 def _stage_select(with_case: bool) -> Select:
-    cols = [getattr(Stage, c) for c in STAGE_COLUMNS]
+    cols = [_col(getattr(Stage, c)) for c in STAGE_COLUMNS]
     if with_case:
         cols += [Case.customer_class, Case.capacity_kva, Case.voltage_kv, Case.key_project, Case.customer_name,
                  Case.manager]  # fmt: skip
@@ -190,7 +202,7 @@ def daily_finished(
     stmt = (
         select(
             StageDaily.unit_code,
-            StageDaily.finished_on,
+            _col(StageDaily.finished_on),
             func.sum(StageDaily.finished).label("finished"),
             func.sum(StageDaily.on_time).label("on_time"),
         )
@@ -243,12 +255,12 @@ def energized_summary(session: Session, *, start: dt.date, end: dt.date, scope: 
 
 def fetch_substations(session: Session) -> pd.DataFrame:
     """All substations."""
-    return _frame(session, select(Substation))
+    return _frame(session, select(*_all(Substation)))
 
 
 def fetch_feeders(session: Session) -> pd.DataFrame:
     """All feeders."""
-    return _frame(session, select(Feeder))
+    return _frame(session, select(*_all(Feeder)))
 
 
 def fetch_calendar(session: Session) -> tuple[list[tuple[dt.date, bool]], list[int]]:
