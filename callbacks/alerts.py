@@ -38,30 +38,48 @@ FILTER_INPUTS = [
 ]  # fmt: skip
 
 
-def update_alerts(svc: BoardService, unit, as_of, period, voltage, klass, key, metric, requested=None) -> tuple:
-    """(notice, breadcrumb, heatmap, trend, warning counts, warning rows, stamp, URL search); never raises."""
+WARN_ROWS_SHOWN = 2000
+
+
+def _load(svc: BoardService, unit, as_of, period, voltage, klass, key, requested, messages: list[str]):
+    where = case_filter(voltage, klass, key)
+    day = svc.as_of(as_of[:10] if as_of else None)
+    scope = resolve_unit(svc, unit, requested, messages)
+    return day, scope, svc.alerts(day, scope.root, period or 30, where)
+
+
+def update_heatmap(svc: BoardService, unit, as_of, period, voltage, klass, key, metric, requested=None) -> tuple:
+    """(notice, breadcrumb, heatmap, URL search) for the filters and metric; never raises."""
     messages: list[str] = []
     period, metric = period or 30, metric if metric in METRICS else "overdue_open"
-    where = case_filter(voltage, klass, key)
     search = to_search(unit, as_of, period, voltage=voltage, **{"class": klass}, key=bool(key), metric=metric)
     try:
-        day = svc.as_of(as_of[:10] if as_of else None)
-        scope = resolve_unit(svc, unit, requested, messages)
-        data = svc.alerts(day, scope.root, period, where)
+        _day, scope, data = _load(svc, unit, as_of, period, voltage, klass, key, requested, messages)
     except (SQLAlchemyError, ValueError, LookupError) as exc:
-        fig = empty_figure("暂无数据")
-        return notices([friendly_error(exc)], "danger"), None, fig, fig, None, [], "", search
+        return notices([friendly_error(exc)], "danger"), None, empty_figure("暂无数据"), search
     names = dict(zip(data.units["unit_code"], data.units["unit_name"]))
     stage_names = {c: svc.rules.stage_name(c) for c in svc.rules.stage_info}
     matrix = heatmap_matrix(metric, data.units, scope.root, data.open_stages, data.finished, svc.rules)
     heat = heatmap_figure(matrix, metric, names, stage_names)
-    weekly = weekly_late_rate(data.daily, data.units, scope.root, TREND_WEEKS, day)
-    trend = trend_figure(weekly)
+    return notices(messages), _breadcrumb(data.units, scope.root), heat, search
+
+
+def update_lists(svc: BoardService, unit, as_of, period, voltage, klass, key, requested=None) -> tuple:
+    """(trend, warning counts, warning rows, stamp): independent of the heatmap metric; never raises."""
+    period = period or 30
+    try:
+        day, scope, data = _load(svc, unit, as_of, period, voltage, klass, key, requested, [])
+    except (SQLAlchemyError, ValueError, LookupError) as exc:
+        return empty_figure("暂无数据"), friendly_error(exc), [], ""
+    trend = trend_figure(weekly_late_rate(data.daily, data.units, scope.root, TREND_WEEKS, day))
     warnings = warning_list(data.open_stages, svc.rules)
-    rows = drill_rows(warnings, data.units, svc.rules, keep_order=True).to_dict("records")
+    rows = drill_rows(warnings.head(WARN_ROWS_SHOWN), data.units, svc.rules, keep_order=True).to_dict("records")
     counts = _counts_header(warnings, data.finished)
+    if len(warnings) > WARN_ROWS_SHOWN:
+        counts.children.append(html.Div(f"清单显示最严重的 {WARN_ROWS_SHOWN} 条（共 {len(warnings):,} 条）",
+                                        className="text-muted small"))  # fmt: skip
     stamp = f"数据截至 {day:%Y-%m-%d} · 期内指标按截至日前 {period} 天 · 刷新于 {dt.datetime.now():%H:%M:%S}"
-    return notices(messages), _breadcrumb(data.units, scope.root), heat, trend, counts, rows, stamp, search
+    return trend, counts, rows, stamp
 
 
 def _counts_header(warnings: pd.DataFrame, finished: pd.DataFrame) -> html.Div:
@@ -148,12 +166,19 @@ def register(app: Dash, svc: BoardService) -> None:
 
     @app.callback(
         Output(Alerts.NOTICE, "children"), Output(Alerts.BREADCRUMB, "children"), Output(Alerts.HEATMAP, "figure"),
-        Output(Alerts.TREND, "figure"), Output(Alerts.WARN_COUNTS, "children"), Output(Alerts.WARN_GRID, "rowData"),
-        Output(Alerts.STAMP, "children"), Output(Alerts.URL, "search"),
+        Output(Alerts.URL, "search"),
         *FILTER_INPUTS, Input(Alerts.REFRESH, "n_intervals"), State(Alerts.REQUESTED, "data"),
     )  # fmt: skip
     def on_filters(unit, as_of, period, voltage, klass, key, metric, _n, requested):
-        return update_alerts(svc, unit, as_of, period, voltage, klass, key, metric, requested)
+        return update_heatmap(svc, unit, as_of, period, voltage, klass, key, metric, requested)
+
+    @app.callback(
+        Output(Alerts.TREND, "figure"), Output(Alerts.WARN_COUNTS, "children"), Output(Alerts.WARN_GRID, "rowData"),
+        Output(Alerts.STAMP, "children"),
+        *FILTER_INPUTS[:-1], Input(Alerts.REFRESH, "n_intervals"), State(Alerts.REQUESTED, "data"),
+    )  # fmt: skip
+    def on_list_filters(unit, as_of, period, voltage, klass, key, _n, requested):
+        return update_lists(svc, unit, as_of, period, voltage, klass, key, requested)
 
     @app.callback(
         Output(Alerts.DRILL_TITLE, "children"), Output(Alerts.DRILL_GRID, "rowData"),

@@ -1,14 +1,13 @@
 """超时预警 callbacks called as plain functions on the demo database."""
 
 from board.service import BoardService
-from callbacks.alerts import export_rows, update_alerts, update_drill
+from callbacks.alerts import export_rows, update_drill, update_heatmap, update_lists
 
 
 def test_heatmap_drill_and_export(demo_settings):
     svc = BoardService(demo_settings)
-    notice, crumbs, heat, trend, counts, rows, stamp, search = update_alerts(
-        svc, None, "2026-11-20", 30, None, None, [], "overdue_open"
-    )
+    notice, crumbs, heat, search = update_heatmap(svc, None, "2026-11-20", 30, None, None, [], "overdue_open")
+    trend, counts, rows, stamp = update_lists(svc, None, "2026-11-20", 30, None, None, [])
     assert notice == [] and stamp.startswith("数据截至 2026-11-20")
     z = heat.data[0].z
     assert len(z) == 2 and len(z[0]) == 15  # two counties × 15 stages
@@ -29,7 +28,7 @@ def test_heatmap_drill_and_export(demo_settings):
 
 def test_late_rate_cell_lists_late_finished_stages(demo_settings):
     svc = BoardService(demo_settings)
-    out = update_alerts(svc, "YL-QX", "2026-11-20", 90, None, None, [], "late_rate")
+    out = update_heatmap(svc, "YL-QX", "2026-11-20", 90, None, None, [], "late_rate")
     heat = out[2]
     z = heat.data[0].z
     i, j = max(((i, j) for i in range(len(z)) for j in range(15)),
@@ -41,7 +40,7 @@ def test_late_rate_cell_lists_late_finished_stages(demo_settings):
 
 def test_hostile_filters_and_unknown_unit_give_notices(demo_settings):
     svc = BoardService(demo_settings)
-    notice, *_rest, search = update_alerts(svc, None, "2026-11-20", 30, "lv", "high", [1], "bogus", "'; DROP--")
+    notice, *_rest, search = update_heatmap(svc, None, "2026-11-20", 30, "lv", "high", [1], "bogus", "'; DROP--")
     assert "未知的供电单位代码" in str(notice)
     assert "metric=overdue_open" in search  # an unknown metric falls back
 

@@ -1,0 +1,62 @@
+"""Page benchmarks: call the callback functions the browser triggers, on an existing (large) database.
+
+    python benchmarks/pages.py --db /tmp/board-bench/board.sqlite --as-of 2026-11-20
+
+Prints the first call (cold: SQL + status) and the median of later calls with changed inputs that reuse the
+cached data (what a user sees after the first load), per view.
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import time
+
+from board.config import Settings
+from board.service import BoardService
+from callbacks.alerts import update_drill, update_heatmap, update_lists
+
+
+def timed(fn) -> float:
+    t = time.perf_counter()
+    fn()
+    return time.perf_counter() - t
+
+
+def bench(label: str, first, again, repeats: int = 20) -> None:
+    cold = timed(first)
+    warm = statistics.median(timed(again) for _ in range(repeats))
+    print(f"{label:56} first {cold * 1000:8.0f} ms   then median of {repeats}: {warm * 1000:6.0f} ms", flush=True)
+
+
+def main() -> None:
+    p = argparse.ArgumentParser(description=__doc__)
+    p.add_argument("--db", default="/tmp/board-bench/board.sqlite")
+    p.add_argument("--as-of", default="2026-11-20")
+    args = p.parse_args()
+    svc = BoardService(Settings(database_url=f"sqlite:///{args.db}", data_dir="/tmp"))
+    day = args.as_of
+    metrics = ["overdue_open", "warning_open", "late_rate", "avg_overrun"]
+    state = {"i": 0}
+
+    def switch_metric():
+        state["i"] += 1
+        return update_heatmap(svc, None, day, 30, None, None, [], metrics[state["i"] % 4])
+
+    bench("超时预警 heatmap, whole company (metric switch)", lambda: update_heatmap(svc, None, day, 30, None, None, [],
+          "overdue_open"), switch_metric)  # fmt: skip
+    bench("超时预警 trend + warning list (filters unchanged)", lambda: update_lists(svc, None, day, 30, None, None, []),
+          lambda: update_lists(svc, None, day, 30, None, None, []), repeats=5)  # fmt: skip
+    heat = update_heatmap(svc, None, day, 30, None, None, [], "overdue_open")[2]
+    click = {"points": [{"x": heat.data[0].x[7], "y": heat.data[0].y[0]}]}
+    bench("超时预警 cell drill-down (county × C3)",
+          lambda: update_drill(svc, click, None, day, 30, None, None, [], "overdue_open"),
+          lambda: update_drill(svc, click, None, day, 30, None, None, [], "overdue_open"))  # fmt: skip
+    bench("超时预警 heatmap, filter 10kV (new SQL each time)",
+          lambda: update_heatmap(svc, None, day, 30, "mv", None, [], "overdue_open"),
+          lambda: (svc._cache.clear(), update_heatmap(svc, None, day, 30, "mv", None, [], "overdue_open")),
+          repeats=3)  # fmt: skip
+
+
+if __name__ == "__main__":
+    main()
