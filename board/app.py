@@ -19,7 +19,8 @@ def create_app(settings: Settings | None = None) -> Dash:
     """Build the board for a settings object; nothing touches the database until a request needs it."""
     from callbacks import alerts as alerts_callbacks
     from callbacks import home as home_callbacks
-    from layouts import alerts, home, shell
+    from callbacks import progress as progress_callbacks
+    from layouts import alerts, home, progress, shell
 
     settings = settings or Settings.from_env()
     register_templates()
@@ -35,9 +36,14 @@ def create_app(settings: Settings | None = None) -> Dash:
     svc = BoardService(settings)
     app.server.config["BOARD_SERVICE"] = svc
     dash.register_page("home", path="/", name="总览", title=f"总览 · {APP_TITLE}", layout=home.layout, order=0)
+    dash.register_page("progress", path="/progress", name="双链进度", title=f"双链进度 · {APP_TITLE}",
+                       layout=progress.layout, order=1)  # fmt: skip
+    dash.register_page("case", path_template="/progress/case/<case_id>", name="工单详情", hide_nav=True,
+                       title=f"工单详情 · {APP_TITLE}", layout=progress.case_layout, order=9)  # fmt: skip
     dash.register_page("alerts", path="/alerts", name="超时预警", title=f"超时预警 · {APP_TITLE}",
                        layout=alerts.layout, order=2)  # fmt: skip
     app.layout = shell.layout
     home_callbacks.register(app, svc)
     alerts_callbacks.register(app, svc)
+    progress_callbacks.register(app, svc)
     return app

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from sqlalchemy import func, inspect, select
 
-from data_access.engine import session_scope
+from data_access.engine import SCHEMA_VERSION, init_db, schema_version, session_scope
 from data_access.models import Base, Case
 
 from .demo import generate
@@ -25,12 +25,12 @@ def build_demo(
 ) -> dict[str, int] | None:
     """Replace the database's contents with the demo company; None when `if_missing` and cases exist."""
     engine = svc.engine
-    if if_missing and inspect(engine).has_table("cases"):
+    if if_missing and schema_version(engine) == SCHEMA_VERSION and inspect(engine).has_table("cases"):
         with session_scope(engine) as session:
             if session.scalar(select(func.count()).select_from(Case)):
                 return None
     Base.metadata.drop_all(engine)
-    Base.metadata.create_all(engine)
+    init_db(engine)
     frames, areas = generate(
         svc.rules, load_calendar(engine), as_of=as_of, n_cases=n_cases, seed=seed, high_share=high_share
     )

@@ -13,8 +13,8 @@ from .workcal import WorkCalendar, to_day_numbers
 
 def case_state(cases: pd.DataFrame, as_of: dt.date) -> pd.Series:
     """State of each case as of a date: open, energized or cancelled (cases applied later are dropped first)."""
-    energized = pd.to_datetime(cases["energized_on"]).dt.date
-    state = np.where(energized.notna() & (energized <= as_of), "energized", "open")
+    energized = pd.to_datetime(cases["energized_on"])
+    state = np.where(energized.notna() & (energized <= pd.Timestamp(as_of)), "energized", "open")
     state = np.where(cases["status"].to_numpy() == "cancelled", "cancelled", state)
     return pd.Series(state, index=cases.index, name="state_as_of")
 

@@ -15,7 +15,10 @@ from data_access.engine import init_db, make_engine, session_scope
 from .config import Settings
 from .importer import load_calendar
 from .kpi import Kpi, compute_kpis
+from .measures import case_measures, time_by_party
 from .overview import child_overview
+from .plan import Plan, tracking_plan
+from .portfolio import progress_strips
 from .rules import Rules, load_rules
 from .status import stage_status
 from .workcal import WorkCalendar
@@ -153,6 +156,46 @@ class BoardService:
                 session, start=start, end=as_of, scope=scope, where=where, stage_code=stage_code, late_only=True
             )
 
+    def portfolio(
+        self,
+        as_of: dt.date,
+        unit: str | None,
+        states: frozenset[str],
+        applied_from: dt.date | None = None,
+        applied_to: dt.date | None = None,
+    ) -> "PortfolioData":
+        """Cases of a scope in some states with measures, progress strips and stage status (cached; the
+        page's other filters then run in memory)."""
+        key = ("portfolio", as_of, unit, states, applied_from, applied_to)
+        return self.cached(key, lambda: self._portfolio(as_of, unit, states, applied_from, applied_to))
+
+    def _portfolio(self, as_of, unit, states, applied_from, applied_to) -> "PortfolioData":
+        with session_scope(self.engine) as session:
+            scope = queries.resolve_scope(session, unit)
+            units = queries.fetch_units(session)
+            cases, stages = queries.fetch_portfolio(session, as_of=as_of, scope=scope, states=states,
+                                                    applied_from=applied_from, applied_to=applied_to)  # fmt: skip
+        status = stage_status(stages, as_of, self.calendar, self.rules)
+        measures = case_measures(cases, status, as_of, self.calendar, self.rules)
+        classes = pd.Series(measures["customer_class"].to_numpy(), index=measures["case_id"].to_numpy())
+        measures["strip"] = progress_strips(status, classes, self.rules).reindex(measures["case_id"]).to_numpy()
+        return PortfolioData(as_of, scope, units, measures, status)
+
+    def case_detail(self, case_id: str, as_of: dt.date, unit: str | None = None) -> "CaseDetail | None":
+        """One case with its stages' status, measures and tracking plan; None when absent or out of scope."""
+        with session_scope(self.engine) as session:
+            scope = queries.resolve_scope(session, unit)
+            case = queries.fetch_case(session, case_id, scope=scope)
+            if case.empty:
+                return None
+            stages = queries.fetch_stages(session, as_of=as_of, scope=scope, case_ids=[case_id])
+            names = dict(zip(*zip(*queries.fetch_units(session)[["unit_code", "unit_name"]].to_numpy())))
+        status = stage_status(stages, as_of, self.calendar, self.rules)
+        measures = case_measures(case, status, as_of, self.calendar, self.rules).iloc[0]
+        plan = tracking_plan(case.iloc[0].to_dict(), self.rules, self.calendar)
+        return CaseDetail(as_of, case.iloc[0], status, measures, time_by_party(status), plan,
+                          names.get(case.iloc[0]["unit_code"], ""))  # fmt: skip
+
     def kpis(self, as_of: dt.date, unit: str | None = None, period_days: int = 30) -> list[Kpi]:
         """SPEC §4.3 KPIs; period measures cover the `period_days` days ending at as-of."""
         w = self.workload(as_of, unit, period_days)
@@ -165,6 +208,30 @@ class BoardService:
 
 
 TREND_WEEKS = 26
+
+
+@dataclass(frozen=True)
+class PortfolioData:
+    """A portfolio of cases with measures (incl. progress strips) and the status of all their stages."""
+
+    as_of: dt.date
+    scope: queries.Scope
+    units: pd.DataFrame
+    cases: pd.DataFrame
+    stages: pd.DataFrame
+
+
+@dataclass(frozen=True)
+class CaseDetail:
+    """Everything the case page shows."""
+
+    as_of: dt.date
+    case: pd.Series
+    stages: pd.DataFrame
+    measures: pd.Series
+    by_party: pd.DataFrame
+    plan: Plan
+    unit_name: str
 
 
 @dataclass(frozen=True)

@@ -34,7 +34,7 @@ def _template(dark: bool) -> go.layout.Template:
     base = copy.deepcopy(pio.templates["plotly_dark" if dark else "plotly_white"])
     size = 22 if dark else 12
     base.layout.font = dict(family=FONT_FAMILY, size=size, color="#e8eaed" if dark else "#1f2328")
-    base.layout.title = dict(font=dict(size=size + 6))
+    base.layout.title = dict(font=dict(size=size + (6 if dark else 3)), x=0.01, xanchor="left")
     base.layout.margin = dict(l=60, r=20, t=50 if dark else 36, b=40)
     base.layout.paper_bgcolor = "#0b1622" if dark else "#ffffff"
     base.layout.plot_bgcolor = "#0b1622" if dark else "#ffffff"

@@ -6,11 +6,11 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Engine, create_engine, event, inspect, select
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
-from .models import Base
+from .models import Base, Meta
 
 
 class DatabaseUnavailable(RuntimeError):
@@ -36,9 +36,25 @@ def make_engine(url: str) -> Engine:
     return create_engine(url, pool_pre_ping=True)
 
 
+# bump when a table or column changes; a database of another version is rebuilt (demo) or must be re-imported
+SCHEMA_VERSION = "3"
+
+
 def init_db(engine: Engine) -> None:
-    """Create every table that does not exist yet."""
+    """Create every table that does not exist yet; a brand-new database records the schema version."""
+    fresh = not inspect(engine).has_table("meta")
     Base.metadata.create_all(engine)
+    if fresh:
+        with engine.begin() as conn:
+            conn.execute(Meta.__table__.insert(), [{"key": "schema_version", "value": SCHEMA_VERSION}])
+
+
+def schema_version(engine: Engine) -> str | None:
+    """The schema version a database was created with (None for an empty or pre-versioning database)."""
+    if not inspect(engine).has_table("meta"):
+        return None
+    with engine.connect() as conn:
+        return conn.scalar(select(Meta.value).where(Meta.key == "schema_version"))
 
 
 @contextmanager

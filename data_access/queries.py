@@ -137,6 +137,38 @@ def fetch_open_cases(session: Session, *, as_of: dt.date, scope: Scope) -> pd.Da
     return _frame(session, stmt)
 
 
+def _portfolio_where(as_of: dt.date, scope: Scope, states: frozenset[str], applied_from, applied_to) -> list:
+    """Cases of the scope in some states as of a date (open / energized / cancelled), applied in a range."""
+    alive = Case.status != "cancelled"
+    by_state = {
+        "open": and_(alive, or_(Case.energized_on.is_(None), Case.energized_on > as_of)),
+        "energized": and_(alive, Case.energized_on <= as_of),
+        "cancelled": Case.status == "cancelled",
+    }
+    clauses = [Case.unit_code.in_(scope.codes), Case.applied_on <= as_of, or_(*[by_state[s] for s in states])]
+    if applied_from:
+        clauses.append(Case.applied_on >= applied_from)
+    if applied_to:
+        clauses.append(Case.applied_on <= applied_to)
+    return clauses
+
+
+def fetch_portfolio(
+    session: Session,
+    *,
+    as_of: dt.date,
+    scope: Scope,
+    states: frozenset[str],
+    applied_from: dt.date | None = None,
+    applied_to: dt.date | None = None,
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The cases of a portfolio view and all their stage rows, selected by the same SQL conditions."""
+    where = _portfolio_where(as_of, scope, states, applied_from, applied_to)
+    cases = _frame(session, select(*_all(Case)).where(*where))
+    stages = _frame(session, _stage_select(False).join(Case, Case.case_id == Stage.case_id).where(*where))
+    return cases, stages
+
+
 def fetch_case(session: Session, case_id: str, *, scope: Scope) -> pd.DataFrame:
     """One case (zero rows when it does not exist or lies outside the scope)."""
     return _frame(session, select(*_all(Case)).where(Case.case_id == case_id, Case.unit_code.in_(scope.codes)))

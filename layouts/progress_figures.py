@@ -1,0 +1,186 @@
+"""Figures of the 双链进度 page: where cases wait, 责任边界, and the case swimlanes (desk and wall themes)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from board.rules import Rules
+from board.theme import PARTY_COLORS, STATUS_COLORS, template_for
+
+LANES = ["电网侧 计划", "电网侧 实际", "客户侧 计划", "客户侧 实际"]
+
+
+def wait_figure(wait: pd.DataFrame, theme: str = "desk") -> go.Figure:
+    """Open cases per stage (overdue part in red) with median and max elapsed in the hover: the bottleneck."""
+    label = wait["stage_code"] + " " + wait["name"]
+    hover = (
+        "%{y}<br>在途 %{customdata[0]} 件（超时 %{customdata[1]}）"
+        "<br>已用 中位 %{customdata[2]:.0f} / 最长 %{customdata[3]:.0f} 天<extra></extra>"
+    )
+    data = wait[["open_cases", "overdue", "median_elapsed", "max_elapsed"]].fillna(0).to_numpy()
+    fig = go.Figure(
+        [
+            go.Bar(
+                y=label,
+                x=wait["open_cases"] - wait["overdue"],
+                orientation="h",
+                name="未超时",
+                marker_color=STATUS_COLORS["normal"],
+                customdata=data,
+                hovertemplate=hover,
+            ),
+            go.Bar(
+                y=label,
+                x=wait["overdue"],
+                orientation="h",
+                name="超时",
+                marker_color=STATUS_COLORS["overdue"],
+                customdata=data,
+                hovertemplate=hover,
+                text=[
+                    f"中位{m:.0f}/最长{x:.0f}天" if n else ""
+                    for n, m, x in zip(
+                        wait["open_cases"], wait["median_elapsed"].fillna(0), wait["max_elapsed"].fillna(0)
+                    )
+                ],
+                textposition="outside",
+                cliponaxis=False,
+            ),
+        ]
+    )
+    fig.update_layout(
+        template=template_for(theme),
+        barmode="stack",
+        title="工单卡在哪里：各环节在途件数与已用时长",
+        yaxis=dict(autorange="reversed"),
+        legend=dict(orientation="h", y=-0.12),
+        height=520 if theme != "wall" else None,
+        margin=dict(l=150, r=110),
+    )
+    return fig
+
+
+def party_figure(split: pd.DataFrame, share: float, parties: dict[str, str], theme: str = "desk") -> go.Figure:
+    """Held calendar days per child unit stacked by party, titled with the utility's share."""
+    fig = go.Figure()
+    for code, name in parties.items():
+        part = split[split["party"] == code]
+        if part.empty:
+            continue
+        fig.add_trace(
+            go.Bar(
+                y=part["unit_name"],
+                x=part["days"],
+                name=name,
+                orientation="h",
+                marker_color=PARTY_COLORS.get(code),
+                hovertemplate="%{y} · " + name + "：%{x:,} 天<extra></extra>",
+            )
+        )
+    share_text = "—" if share != share else f"{share * 100:.0f}%"
+    fig.update_layout(
+        template=template_for(theme),
+        barmode="stack",
+        title=f"责任边界：供电公司实际占用 {share_text} 的时长",
+        xaxis_title="占用天数（自然日）",
+        legend=dict(orientation="h", y=-0.2),
+        height=max(260, 120 + 50 * split["unit_name"].nunique()) if theme != "wall" else None,
+    )
+    return fig
+
+
+def swimlane_figure(
+    stages: pd.DataFrame, plan: pd.DataFrame, as_of: dt.date, rules: Rules, theme: str = "desk"
+) -> go.Figure:
+    """Both chains on one time axis: planned and actual bars per stage, overdue parts, hand-over arrows, as-of."""
+    fig = go.Figure()
+    day = pd.Timedelta(days=1)
+    ms = 86_400_000
+    for r in plan.itertuples():
+        lane = "电网侧 计划" if r.chain == "grid" else "客户侧 计划"
+        width = max((pd.Timestamp(r.finish) - pd.Timestamp(r.start)) / day, 0.3)
+        fig.add_trace(
+            go.Bar(
+                y=[lane],
+                x=[width * ms],
+                base=[pd.Timestamp(r.start)],
+                orientation="h",
+                marker=dict(color="rgba(120,130,140,0.35)", line=dict(color="#7a8591", width=1)),
+                text=r.code,
+                textposition="inside",
+                showlegend=False,
+                hovertemplate=f"{r.code} {r.name}<br>计划 {r.start} → {r.finish}<extra></extra>",
+            )
+        )
+    end_of = {}
+    for r in stages.itertuples():
+        if pd.isna(r.started_on) or str(r.state) == "not_started":
+            continue
+        lane = "电网侧 实际" if r.chain == "grid" else "客户侧 实际"
+        start = pd.Timestamp(r.started_on)
+        end = pd.Timestamp(r.finished_on) if str(r.state) == "finished" else pd.Timestamp(as_of)
+        end_of[r.stage_code] = (lane, end)
+        colour = _colour(str(r.state), str(r.status))
+        is_open = str(r.state) == "open"
+        fig.add_trace(
+            go.Bar(
+                y=[lane],
+                x=[max((end - start) / day, 0.3) * ms],
+                base=[start],
+                orientation="h",
+                text=r.stage_code,
+                textposition="inside",
+                showlegend=False,
+                width=0.6,
+                marker=dict(color=colour, line=dict(color="#111" if is_open else colour, width=3 if is_open else 1)),
+                hovertemplate=(
+                    f"{r.stage_code} {rules.stage_name(r.stage_code)}<br>{start:%Y-%m-%d} → "
+                    f"{'进行中' if is_open else f'{end:%Y-%m-%d}'}<br>已用 {int(r.elapsed)} / 时限 "
+                    f"{_fmt(r.limit_days)} {'工作日' if r.limit_unit == 'WD' else '自然日'}"
+                    f"<br>责任方 {rules.parties.get(r.party, r.party)}<extra></extra>"
+                ),
+            )
+        )
+    for a, b in rules.interlocks:
+        if a in end_of and b in end_of and end_of[a][0] != end_of[b][0]:
+            start_b = pd.Timestamp(stages.loc[stages["stage_code"] == b, "started_on"].iloc[0])
+            fig.add_annotation(
+                x=start_b,
+                y=end_of[b][0],
+                ax=end_of[a][1],
+                ay=end_of[a][0],
+                xref="x",
+                yref="y",
+                axref="x",
+                ayref="y",
+                showarrow=True,
+                arrowhead=3,
+                arrowwidth=1.5,
+                arrowcolor="#555",
+                text="",
+            )
+    fig.add_vline(x=pd.Timestamp(as_of), line=dict(color=STATUS_COLORS["overdue"], dash="dash", width=2))
+    fig.add_annotation(x=pd.Timestamp(as_of), y=1.02, yref="paper", text=f"截至 {as_of}", showarrow=False)
+    fig.update_layout(
+        template=template_for(theme),
+        barmode="overlay",
+        title="双链泳道：计划与实际",
+        xaxis=dict(type="date"),
+        yaxis=dict(categoryorder="array", categoryarray=LANES[::-1]),
+        height=360 if theme != "wall" else None,
+        margin=dict(l=110),
+    )
+    return fig
+
+
+def _colour(state: str, status: str) -> str:
+    if state == "finished":
+        return STATUS_COLORS["late"] if status == "overdue" else STATUS_COLORS["on_time"]
+    return STATUS_COLORS.get(status, STATUS_COLORS["normal"])
+
+
+def _fmt(v) -> str:
+    return "—" if pd.isna(v) else f"{v:g}"

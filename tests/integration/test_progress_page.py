@@ -1,0 +1,21 @@
+"""Browser test of 双链进度: filter to one unit, open a case, find both swimlanes."""
+
+from board.app import create_app
+
+
+def test_prg001_filter_unit_open_case_see_both_swimlanes(dash_duo, demo_settings):
+    dash_duo.start_server(create_app(demo_settings))
+    dash_duo.driver.get(f"{dash_duo.server_url}/progress?unit=YL-QX&class=high")
+    dash_duo.wait_for_contains_text("#progress-count", "共", timeout=20)
+    dash_duo.wait_for_element("#progress-grid .ag-row a", timeout=10)
+    units = {e.text for e in dash_duo.find_elements("#progress-grid .ag-row [col-id='unit_name']")}
+    assert units and all(u in {"城关供电所", "溪口供电所", "白沙供电所", "桐林供电所", "梅岭供电所"} for u in units)
+    link = dash_duo.find_element("#progress-grid .ag-row a")
+    case_id = link.text
+    dash_duo.driver.execute_script("arguments[0].click();", link)  # the grid's pinned column overlaps it
+    dash_duo.wait_for_contains_text("h2", case_id, timeout=15)
+    dash_duo.wait_for_element("#case-swimlanes .js-plotly-plot", timeout=10)
+    text = dash_duo.find_element("#case-swimlanes").text
+    assert "电网侧 实际" in text and "客户侧 计划" in text
+    dash_duo.wait_for_contains_text("body", "阳光全程跟踪计划书", timeout=5)
+    assert dash_duo.get_logs() == []

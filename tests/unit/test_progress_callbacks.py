@@ -1,0 +1,36 @@
+"""双链进度 callbacks called as plain functions on the demo database."""
+
+from board.service import BoardService
+from callbacks.progress import plan_workbook, render_case, update_portfolio
+
+
+def test_portfolio_for_one_county(demo_settings):
+    svc = BoardService(demo_settings)
+    notice, count, rows, wait, parties, search = update_portfolio(
+        svc, "YL-DL", "2026-11-20", ["open"], None, None, None, None, [], None, "", None
+    )
+    assert notice == [] and rows and count.startswith("共 ")
+    assert {r["unit_name"][-3:] for r in rows} == {"供电所"}
+    assert all("|" in r["strip"] for r in rows)
+    assert "责任边界" in parties.layout.title.text and "工单卡在哪里" in wait.layout.title.text
+    assert search == "?unit=YL-DL&as_of=2026-11-20"
+
+
+def test_hostile_url_values_fall_back(demo_settings):
+    svc = BoardService(demo_settings)
+    notice, _c, rows, *_f, search = update_portfolio(
+        svc, None, "2026-11-20", ["bogus"], "9999-99-99", None, None, None, [], "root", "' OR 1=1--", "' OR 1=1--"
+    )
+    assert "未知的供电单位代码" in str(notice) and rows == []  # the literal text matches no case
+    assert "party" not in search
+
+
+def test_case_page_and_plan_workbook(demo_settings):
+    svc = BoardService(demo_settings)
+    _n, _c, rows, *_ = update_portfolio(svc, None, "2026-11-20", ["open"], None, None, None, "high", [], None, "", None)
+    body = str(render_case(svc, rows[0]["case_id"], "2026-11-20"))
+    assert "阳光全程跟踪计划书" in body and "供电部门流转耗时" in body and "case-swimlanes" in body
+    detail = svc.case_detail(rows[0]["case_id"], svc.as_of("2026-11-20"))
+    assert plan_workbook(detail)[:2] == b"PK"
+    missing = str(render_case(svc, "NO-SUCH", "2026-11-20"))
+    assert "找不到工单" in missing
