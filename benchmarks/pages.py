@@ -15,6 +15,7 @@ import time
 from board.config import Settings
 from board.service import BoardService
 from callbacks.alerts import update_drill, update_heatmap, update_lists
+from callbacks.progress import update_portfolio
 
 
 def timed(fn) -> float:
@@ -33,9 +34,15 @@ def main() -> None:
     p = argparse.ArgumentParser(description=__doc__)
     p.add_argument("--db", default="/tmp/board-bench/board.sqlite")
     p.add_argument("--as-of", default="2026-11-20")
+    p.add_argument("--county", default="YL-QX")
+    p.add_argument("--only", choices=["alerts", "progress"], default=None)
     args = p.parse_args()
     svc = BoardService(Settings(database_url=f"sqlite:///{args.db}", data_dir="/tmp"))
     day = args.as_of
+    if args.only != "alerts":
+        bench_progress(svc, day, args.county)
+    if args.only == "progress":
+        return
     metrics = ["overdue_open", "warning_open", "late_rate", "avg_overrun"]
     state = {"i": 0}
 
@@ -56,6 +63,22 @@ def main() -> None:
           lambda: update_heatmap(svc, None, day, 30, "mv", None, [], "overdue_open"),
           lambda: (svc._cache.clear(), update_heatmap(svc, None, day, 30, "mv", None, [], "overdue_open")),
           repeats=3)  # fmt: skip
+
+
+def bench_progress(svc: BoardService, day: str, county: str) -> None:
+    """双链进度 for one 县公司: the first load fetches its open cases; filter changes then run in memory."""
+    variants = [
+        (None, None, [], None, ""), ("mv", None, [], None, ""), (None, "high", [], None, ""),
+        (None, None, [1], None, ""), (None, None, [], "builder", ""), (None, None, [], None, "电器"),
+    ]  # fmt: skip
+    state = {"i": 0}
+
+    def change():
+        state["i"] += 1
+        v, c, k, p, q = variants[state["i"] % len(variants)]
+        return update_portfolio(svc, county, day, ["open"], None, None, v, c, k, p, q)
+
+    bench(f"双链进度 portfolio of {county} (filter change)", change, change)
 
 
 if __name__ == "__main__":

@@ -26,13 +26,18 @@ def holding(stages: pd.DataFrame, rules: Rules) -> pd.DataFrame:
         return pd.DataFrame(columns=["case_id", "current_stages", "holding_party"]).set_index("case_id")
     order = open_["stage_code"].map(lambda c: rules.stage_info.get(c, {}).get("order", 99))
     open_ = open_.assign(_o=order).sort_values(["case_id", "_o"])
-    grouped = open_.groupby("case_id", sort=False)
-    return pd.DataFrame(
+    # most cases have one open stage: take those directly and join strings only for parallel stages
+    multi = open_["case_id"].duplicated(keep=False)
+    single = open_.loc[~multi, ["case_id", "stage_code", "party"]].set_index("case_id")
+    grouped = open_[multi].groupby("case_id", sort=False)
+    parallel = pd.DataFrame(
         {
-            "current_stages": grouped["stage_code"].agg(",".join),
-            "holding_party": grouped["party"].agg(lambda p: ",".join(dict.fromkeys(p))),
+            "stage_code": grouped["stage_code"].agg(",".join),
+            "party": grouped["party"].agg(lambda p: ",".join(dict.fromkeys(p))),
         }
     )
+    both = pd.concat([single, parallel])
+    return both.rename(columns={"stage_code": "current_stages", "party": "holding_party"})
 
 
 def case_measures(
