@@ -204,7 +204,10 @@ def _cut_at(rng, stages: pd.DataFrame, as_of: dt.date) -> pd.DataFrame:
     # a few customer-chain records lack planned dates: what 客户侧工程可视可控率 measures
     lacks = (stages["stage_code"].str[0] == "C").to_numpy() & (rng.random(len(stages)) < 0.04)
     stages.loc[lacks, "planned_finish_on"] = pd.NaT
-    return stages.reset_index(drop=True)
+    # and a few cases miss a stage record altogether: what 资料规范率 measures
+    sloppy = set(rng.choice(stages["case_id"].unique(), size=max(1, stages["case_id"].nunique() // 33), replace=False))
+    missing = stages["stage_code"].isin(["G4", "L1"]) & stages["case_id"].isin(sloppy)
+    return stages[~missing].reset_index(drop=True)
 
 
 def _finish_cases(rng, cases: pd.DataFrame, stages: pd.DataFrame, rules: Rules, as_of: dt.date) -> pd.DataFrame:

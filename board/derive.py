@@ -44,3 +44,26 @@ def unknown_year_problems(stages: pd.DataFrame, cal: WorkCalendar) -> list[str]:
             year = int(years[row])
             out.append(f"stages:{row}:{col}: {year} 年节假日日历未知，请先 `board calendar load {year} 文件.csv`")
     return out
+
+
+def case_facts(cases: pd.DataFrame, stages: pd.DataFrame, rules: Rules) -> pd.DataFrame:
+    """Per case: grid_wd (sum of finished grid-chain working days) and records_ok (every stage of its class
+    recorded with start and finish, and no stage starting before a predecessor finished)."""
+    done = stages[stages["started_on"].notna() & stages["finished_on"].notna()]
+    grid = done[done["chain"] == "grid"].groupby("case_id")["elapsed"].sum()
+    expected = cases["customer_class"].map(lambda k: len(rules.codes_for(k)))
+    complete = done.groupby("case_id").size().reindex(cases["case_id"]).fillna(0).to_numpy() == expected.to_numpy()
+    bad = set()
+    keyed = done.set_index(["case_id", "stage_code"])
+    for a, b in rules.interlocks:
+        fin = keyed.xs(a, level="stage_code")["finished_on"] if a in keyed.index.get_level_values(1) else None
+        sta = keyed.xs(b, level="stage_code")["started_on"] if b in keyed.index.get_level_values(1) else None
+        if fin is None or sta is None:
+            continue
+        both = pd.concat([fin, sta], axis=1, join="inner")
+        bad.update(both.index[both["started_on"] < both["finished_on"]])
+    ordered = ~cases["case_id"].isin(bad).to_numpy()
+    return pd.DataFrame({
+        "grid_wd": grid.reindex(cases["case_id"]).astype("Int64").to_numpy(),
+        "records_ok": complete & ordered,
+    }, index=cases.index)  # fmt: skip

@@ -13,7 +13,7 @@ from data_access import interchange, queries, writer
 from data_access.engine import session_scope
 from data_access.models import Case, Feeder, Stage, Substation, Unit
 
-from .derive import energized_on, enrich_stages, unknown_year_problems
+from .derive import case_facts, energized_on, enrich_stages, unknown_year_problems
 from .rules import Rules
 from .validate import Reference, validate
 from .workcal import WorkCalendar
@@ -66,7 +66,11 @@ def write_typed(engine: Engine, typed: dict[str, pd.DataFrame], rules: Rules) ->
         stages = frames.get("stages", pd.DataFrame(columns=["case_id", "stage_code", "finished_on"]))
         cases = frames["cases"].assign(energized_on=energized_on(frames["cases"], stages, rules))
         days = (pd.to_datetime(cases["energized_on"]) - pd.to_datetime(cases["applied_on"])).dt.days
-        frames["cases"] = cases.assign(connect_days=days.astype("Int64"))
+        cases = cases.assign(connect_days=days.astype("Int64"))
+        if "chain" in stages:
+            facts = case_facts(cases, stages, rules)
+            cases = cases.assign(grid_wd=facts["grid_wd"], records_ok=facts["records_ok"])
+        frames["cases"] = cases
     version = dt.datetime.now().isoformat(timespec="seconds")
     with engine.begin() as conn:
         written = writer.write_tables(conn, frames, version)

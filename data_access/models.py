@@ -49,6 +49,9 @@ class Case(Base):
     # derived at import: the final stage's finish date, so "energized by as-of" needs no join
     energized_on: Mapped[dt.date | None] = mapped_column(Date, index=True)
     connect_days: Mapped[int | None] = mapped_column(Integer)  # 接电时长 in calendar days, for SQL averages
+    # facts of a case's stage records that a monthly report averages in SQL (derived at import)
+    grid_wd: Mapped[int | None] = mapped_column(Integer)  # 供电部门流转耗时: finished grid-chain working days
+    records_ok: Mapped[bool | None] = mapped_column(Boolean)  # 资料规范: complete and ordered stage records
 
     # open cases (energized_on null or later) and energized-in-period, per unit, without walking all cases
     __table_args__ = (Index("ix_cases_unit_energized", "unit_code", "energized_on"),)
@@ -180,6 +183,7 @@ class StageDaily(Base):
     on_time: Mapped[int] = mapped_column(Integer)
     warned: Mapped[int] = mapped_column(Integer)
     warned_ok: Mapped[int] = mapped_column(Integer)
+    first_pass: Mapped[int] = mapped_column(Integer)  # finished at the first attempt (一次验收通过 for G7)
     overrun_sum: Mapped[float] = mapped_column(Float)
 
     __table_args__ = (Index("ix_stage_daily_day", "finished_on"),)

@@ -6,7 +6,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 import pandas as pd
-from sqlalchemy import Date, Select, String, and_, func, or_, select, type_coerce
+from sqlalchemy import Date, Select, String, and_, case, func, or_, select, type_coerce
 from sqlalchemy.orm import Session
 
 from .models import CalendarDay, CalendarYear, Case, Feeder, Meta, Stage, StageDaily, Substation, Unit
@@ -263,6 +263,7 @@ def finished_summary(
             func.sum(StageDaily.on_time).label("on_time"),
             func.sum(StageDaily.warned).label("warned"),
             func.sum(StageDaily.warned_ok).label("warned_ok"),
+            func.sum(StageDaily.first_pass).label("first_pass"),
             func.sum(StageDaily.overrun_sum).label("overrun_sum"),
         )
         .where(StageDaily.unit_code.in_(scope.codes), StageDaily.finished_on >= start, StageDaily.finished_on <= end)
@@ -270,7 +271,7 @@ def finished_summary(
         .group_by(*keys)
     )
     frame = pd.read_sql(stmt, session.connection())
-    for col in ("finished", "on_time", "warned", "warned_ok"):
+    for col in ("finished", "on_time", "warned", "warned_ok", "first_pass"):
         frame[col] = frame[col].fillna(0).astype("int64")
     return frame
 
@@ -283,6 +284,27 @@ def energized_summary(session: Session, *, start: dt.date, end: dt.date, scope: 
         .group_by(Case.customer_class)
     )
     return pd.read_sql(stmt, session.connection())
+
+
+def period_cases(
+    session: Session, *, start: dt.date, end: dt.date, scope: Scope, satisfied_min: int = 4
+) -> pd.DataFrame:
+    """Per unit, over cases energized in [start, end]: count, mean 接电时长 and 供电部门流转耗时, surveyed and
+    satisfied customers (score ≥ satisfied_min), and cases with complete, ordered stage records."""
+    return pd.read_sql(
+        select(
+            Case.unit_code,
+            func.count().label("energized"),
+            func.avg(Case.connect_days).label("avg_connect_days"),
+            func.avg(Case.grid_wd).label("avg_grid_wd"),
+            func.count(Case.satisfaction).label("surveyed"),
+            func.sum(case((Case.satisfaction >= satisfied_min, 1), else_=0)).label("satisfied"),
+            func.sum(case((Case.records_ok, 1), else_=0)).label("records_ok"),
+        )
+        .where(Case.unit_code.in_(scope.codes), Case.energized_on >= start, Case.energized_on <= end)
+        .group_by(Case.unit_code),
+        session.connection(),
+    )
 
 
 def fetch_substations(session: Session) -> pd.DataFrame:

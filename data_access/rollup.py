@@ -29,6 +29,7 @@ def rebuild(conn: Connection, days: Iterable[dt.date] | None = None) -> None:
             func.sum(case((Stage.on_time, 1), else_=0)),
             func.sum(case((and_(has_limit, Stage.entered_warning), 1), else_=0)),
             func.sum(case((and_(has_limit, Stage.entered_warning, Stage.on_time), 1), else_=0)),
+            func.sum(case((Stage.attempts <= 1, 1), else_=0)),
             func.sum(case((Stage.on_time, 0), else_=Stage.elapsed - Stage.limit_days)),
         )
         .join(Case, Case.case_id == Stage.case_id)
@@ -45,7 +46,7 @@ def rebuild(conn: Connection, days: Iterable[dt.date] | None = None) -> None:
             conn.execute(target.where(StageDaily.finished_on.in_(chunk)))
             stmt = source.where(Stage.finished_on.in_(chunk))
         cols = ["unit_code", "stage_code", "finished_on", "voltage_band", "customer_class", "key_project",
-                "finished", "on_time", "warned", "warned_ok", "overrun_sum"]  # fmt: skip
+                "finished", "on_time", "warned", "warned_ok", "first_pass", "overrun_sum"]  # fmt: skip
         conn.execute(insert(StageDaily).from_select(cols, stmt))
 
 
