@@ -20,7 +20,8 @@ def create_app(settings: Settings | None = None) -> Dash:
     from callbacks import alerts as alerts_callbacks
     from callbacks import home as home_callbacks
     from callbacks import progress as progress_callbacks
-    from layouts import alerts, home, progress, shell
+    from callbacks import rankings as rankings_callbacks
+    from layouts import alerts, home, progress, rankings, shell
 
     settings = settings or Settings.from_env()
     register_templates()
@@ -42,8 +43,11 @@ def create_app(settings: Settings | None = None) -> Dash:
                        title=f"工单详情 · {APP_TITLE}", layout=progress.case_layout, order=9)  # fmt: skip
     dash.register_page("alerts", path="/alerts", name="超时预警", title=f"超时预警 · {APP_TITLE}",
                        layout=alerts.layout, order=2)  # fmt: skip
+    dash.register_page("rankings", path="/rankings", name="三通报", title=f"三通报 · {APP_TITLE}",
+                       layout=rankings.layout, order=4)  # fmt: skip
     app.layout = shell.layout
     home_callbacks.register(app, svc)
     alerts_callbacks.register(app, svc)
     progress_callbacks.register(app, svc)
+    rankings_callbacks.register(app, svc)
     return app

@@ -148,6 +148,46 @@ def report_kpi(ctx, as_of, unit, period_days):
     kpi_frame(kpis).to_csv(sys.stdout, index=False, lineterminator="\n")
 
 
+def _ranking_report(ctx, kind: str, label: str, unit: str | None) -> None:
+    from .rankings import parse_period
+    from .report_tables import ranking_csv
+
+    svc = _service(ctx)
+    try:
+        period = parse_period(kind, label)
+    except ValueError as exc:
+        raise click.ClickException(str(exc)) from exc
+    frame = _guard(lambda: svc.ranking(period, unit))
+    ranking_csv(frame, kind).to_csv(sys.stdout, index=False, lineterminator="\n")
+
+
+@report.command("weekly")
+@click.option("--week", required=True, help="ISO 周，例如 2026-W20")
+@click.option("--unit", default=None, help="上级单位代码：对其下级单位排名；默认全公司")
+@click.pass_context
+def report_weekly(ctx, week, unit):
+    """Weekly 业扩时限通报 ranking as CSV."""
+    _ranking_report(ctx, "week", week, unit)
+
+
+@report.command("monthly")
+@click.option("--month", required=True, help="月份，例如 2026-05")
+@click.option("--unit", default=None)
+@click.pass_context
+def report_monthly(ctx, month, unit):
+    """Monthly 营销工作质量通报 ranking as CSV."""
+    _ranking_report(ctx, "month", month, unit)
+
+
+@report.command("quarterly")
+@click.option("--quarter", required=True, help="季度，例如 2026Q2")
+@click.option("--unit", default=None)
+@click.pass_context
+def report_quarterly(ctx, quarter, unit):
+    """Quarterly 同业对标 ranking (with A/B/C 段) as CSV."""
+    _ranking_report(ctx, "quarter", quarter, unit)
+
+
 def _guard(fn):
     from data_access.queries import UnknownUnit
 

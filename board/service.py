@@ -16,9 +16,10 @@ from .config import Settings
 from .importer import load_calendar
 from .kpi import Kpi, compute_kpis
 from .measures import case_measures, time_by_party
-from .overview import child_overview
+from .overview import child_of, child_overview
 from .plan import Plan, tracking_plan
 from .portfolio import progress_strips
+from .rankings import Period, bands, rank, unit_measures, with_change
 from .rules import Rules, load_rules
 from .status import stage_status
 from .workcal import WorkCalendar
@@ -195,6 +196,47 @@ class BoardService:
         plan = tracking_plan(case.iloc[0].to_dict(), self.rules, self.calendar)
         return CaseDetail(as_of, case.iloc[0], status, measures, time_by_party(status), plan,
                           names.get(case.iloc[0]["unit_code"], ""))  # fmt: skip
+
+    def ranking(self, period: Period, unit: str | None = None, with_open: bool = True) -> pd.DataFrame:
+        """Sibling ranking of a period (children of `unit`, default the root) with change and bands."""
+        key = ("ranking", period, unit, with_open)
+        return self.cached(key, lambda: self._ranking(period, unit, with_open))
+
+    def _ranking(self, period: Period, unit: str | None, with_open: bool) -> pd.DataFrame:
+        current = rank(self._measures(period, unit, with_open), period.kind)
+        previous = rank(self._measures(period.previous(), unit, with_open), period.kind)
+        out = with_change(current, previous)
+        if period.kind == "quarter":
+            out["band"] = bands(out)
+        return out
+
+    def _measures(self, period: Period, unit: str | None, with_open: bool) -> pd.DataFrame:
+        quality = self.rules.raw["quality"]
+        with session_scope(self.engine) as session:
+            scope = queries.resolve_scope(session, unit)
+            units = queries.fetch_units(session)
+            finished = queries.finished_summary(session, start=period.start, end=period.end, scope=scope,
+                                                by=("unit_code", "stage_code"))  # fmt: skip
+            cases = queries.period_cases(session, start=period.start, end=period.end, scope=scope,
+                                         satisfied_min=int(quality["satisfied_min_score"]))  # fmt: skip
+            stages = queries.fetch_open_stages(session, as_of=period.end, scope=scope) if with_open else None
+        overdue = None
+        if stages is not None:
+            status = stage_status(stages, period.end, self.calendar, self.rules)
+            late = status[(status["state"].astype(str) == "open") & (status["status"].astype(str) == "overdue")]
+            mapping = child_of(units, scope.root)
+            overdue = late["unit_code"].map(mapping).value_counts()
+        kind = "week" if period.kind == "week" else period.kind
+        return unit_measures(kind, units, scope.root, finished, cases, overdue, quality["weights"])
+
+    def ranking_history(self, period: Period, unit: str | None = None, n: int = 8) -> pd.DataFrame:
+        """The key measure of every sibling over the last n periods (without open-stage counts, for speed)."""
+        frames, p = [], period
+        for _ in range(n):
+            f = self.ranking(p, unit, with_open=False)
+            frames.append(f.assign(period=p.label, period_start=p.start))
+            p = p.previous()
+        return pd.concat(frames[::-1], ignore_index=True)
 
     def kpis(self, as_of: dt.date, unit: str | None = None, period_days: int = 30) -> list[Kpi]:
         """SPEC §4.3 KPIs; period measures cover the `period_days` days ending at as-of."""
