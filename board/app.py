@@ -18,10 +18,11 @@ APP_TITLE = "业扩报装可视化监管看板"
 def create_app(settings: Settings | None = None) -> Dash:
     """Build the board for a settings object; nothing touches the database until a request needs it."""
     from callbacks import alerts as alerts_callbacks
+    from callbacks import capacity as capacity_callbacks
     from callbacks import home as home_callbacks
     from callbacks import progress as progress_callbacks
     from callbacks import rankings as rankings_callbacks
-    from layouts import alerts, home, progress, rankings, shell
+    from layouts import alerts, capacity, home, progress, rankings, shell
 
     settings = settings or Settings.from_env()
     register_templates()
@@ -43,6 +44,8 @@ def create_app(settings: Settings | None = None) -> Dash:
                        title=f"工单详情 · {APP_TITLE}", layout=progress.case_layout, order=9)  # fmt: skip
     dash.register_page("alerts", path="/alerts", name="超时预警", title=f"超时预警 · {APP_TITLE}",
                        layout=alerts.layout, order=2)  # fmt: skip
+    dash.register_page("capacity", path="/capacity", name="可开放容量", title=f"可开放容量 · {APP_TITLE}",
+                       layout=capacity.layout, order=3)  # fmt: skip
     dash.register_page("rankings", path="/rankings", name="三通报", title=f"三通报 · {APP_TITLE}",
                        layout=rankings.layout, order=4)  # fmt: skip
     app.layout = shell.layout
@@ -50,4 +53,5 @@ def create_app(settings: Settings | None = None) -> Dash:
     alerts_callbacks.register(app, svc)
     progress_callbacks.register(app, svc)
     rankings_callbacks.register(app, svc)
+    capacity_callbacks.register(app, svc)
     return app

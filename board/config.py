@@ -29,6 +29,13 @@ class Settings:
     host: str = _setting("127.0.0.1", "board serve 监听地址")
     port: int = _setting(8050, "board serve 监听端口")
     debug: bool = _setting(False, "Dash 调试模式（仅开发用）")
+    capacity_allowed_loading: float = _setting(0.8, "可开放容量：线路/主变允许负载率")
+    capacity_coincidence: float = _setting(0.6, "可开放容量：在途报装容量的同时率")
+    capacity_green: float = _setting(0.3, "可开放容量：绿色下限（可开放占额定容量比例）")
+    capacity_yellow: float = _setting(0.1, "可开放容量：黄色下限（低于此为红色）")
+    map_tiles: str = _setting(
+        "", "地图底图：内网栅格瓦片地址模板（如 http://gis.local/{z}/{x}/{y}.png），为空则仅用服务区 GeoJSON"
+    )
     notify_webhook: str = _setting("", "预警推送：接收 JSON POST 的 webhook 地址（为空则不推送）")
     notify_jsonl: str = _setting("", "预警推送：追加写入的 JSONL 文件路径（为空则不写）")
     notify_smtp_host: str = _setting("", "预警推送：SMTP 服务器（为空则不发邮件）")
@@ -42,6 +49,13 @@ class Settings:
         if self.database_url:
             return self.database_url
         return f"sqlite:///{Path(self.data_dir).resolve() / 'board.sqlite'}"
+
+    def capacity_rules(self):
+        """The capacity model's thresholds."""
+        from .capacity import CapacityRules
+
+        return CapacityRules(self.capacity_allowed_loading, self.capacity_coincidence, self.capacity_green,
+                             self.capacity_yellow)  # fmt: skip
 
     @property
     def rules_path(self) -> Path:
@@ -71,6 +85,11 @@ def _coerce(raw: str, type_name: Any, name: str) -> Any:
     kind = type_name if isinstance(type_name, str) else getattr(type_name, "__name__", "str")
     if kind == "bool":
         return raw.strip().lower() in {"1", "true", "yes", "on"}
+    if kind == "float":
+        try:
+            return float(raw)
+        except ValueError as exc:
+            raise ValueError(f"环境变量 BOARD_{name.upper()} 应为数字，实际为 {raw!r}") from exc
     if kind == "int":
         try:
             return int(raw)

@@ -76,7 +76,7 @@ def demo_grid(rng: np.random.Generator, n_feeders: int = 90) -> tuple[pd.DataFra
     mva = rng.choice([31.5, 40.0, 50.0], n_sub)
     voltage = np.where(count == 1, 35.0, 110.0)
     mva = np.where(count == 1, 10.0, mva)
-    loading = rng.uniform(0.25, 0.8, n_sub)
+    loading = rng.uniform(0.2, 0.58, n_sub)  # share of total rating; N-1 allows 50–67 %
     peak = np.round(count * mva * 0.95 * loading, 1)
     peak[rng.integers(0, n_sub)] = np.nan  # one station's metering is missing: shown grey, not as empty
     subs = pd.DataFrame({

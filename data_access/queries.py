@@ -307,6 +307,53 @@ def period_cases(
     )
 
 
+def _open_at(as_of: dt.date) -> list:
+    return [Case.applied_on <= as_of, Case.status != "cancelled",
+            or_(Case.energized_on.is_(None), Case.energized_on > as_of)]  # fmt: skip
+
+
+def feeder_load(session: Session, *, as_of: dt.date, reply_stages: tuple[str, ...] = ("G3", "L1")) -> pd.DataFrame:
+    """Per feeder, over cases open at as-of (all units: the grid is shared): queued kVA of every open case and
+    promised kVA of those whose 供电方案 was already answered (答复未接电)."""
+    replied = (
+        select(Stage.case_id).where(Stage.stage_code.in_(reply_stages), Stage.finished_on <= as_of).scalar_subquery()
+    )
+    stmt = (
+        select(
+            Case.feeder_code,
+            func.count().label("open_cases"),
+            func.sum(Case.capacity_kva).label("queued_kva"),
+            func.sum(case((Case.case_id.in_(replied), Case.capacity_kva), else_=0)).label("promised_kva"),
+        )
+        .where(Case.feeder_code.is_not(None), *_open_at(as_of))
+        .group_by(Case.feeder_code)
+    )
+    return pd.read_sql(stmt, session.connection())
+
+
+def fetch_open_points(session: Session, *, as_of: dt.date, scope: Scope, limit: int = 3000) -> pd.DataFrame:
+    """The largest open applications of the scope that have a location (for the map)."""
+    stmt = (
+        select(
+            Case.case_id, Case.customer_name, Case.unit_code, Case.capacity_kva, Case.lat, Case.lon, Case.feeder_code
+        )
+        .where(Case.unit_code.in_(scope.codes), Case.lat.is_not(None), Case.lon.is_not(None), *_open_at(as_of))
+        .order_by(Case.capacity_kva.desc())
+        .limit(limit)
+    )
+    return pd.read_sql(stmt, session.connection())
+
+
+def queued_by_unit(session: Session, *, as_of: dt.date, scope: Scope) -> pd.DataFrame:
+    """Per unit: open applications and their kVA (the demand side of each service area)."""
+    stmt = (
+        select(Case.unit_code, func.count().label("open_cases"), func.sum(Case.capacity_kva).label("queued_kva"))
+        .where(Case.unit_code.in_(scope.codes), *_open_at(as_of))
+        .group_by(Case.unit_code)
+    )
+    return pd.read_sql(stmt, session.connection())
+
+
 def fetch_substations(session: Session) -> pd.DataFrame:
     """All substations."""
     return _frame(session, select(*_all(Substation)))
