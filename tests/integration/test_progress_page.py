@@ -10,9 +10,10 @@ def test_prg001_filter_unit_open_case_see_both_swimlanes(dash_duo, demo_settings
     dash_duo.wait_for_element("#progress-grid .ag-row a", timeout=10)
     units = {e.text for e in dash_duo.find_elements("#progress-grid .ag-row [col-id='unit_name']")}
     assert units and all(u in {"城关供电所", "溪口供电所", "白沙供电所", "桐林供电所", "梅岭供电所"} for u in units)
-    link = dash_duo.find_element("#progress-grid .ag-row a")
-    case_id = link.text
-    dash_duo.driver.execute_script("arguments[0].click();", link)  # the grid's pinned column overlaps it
+    # read and click in one script: the grid may re-render between two WebDriver calls (stale element)
+    case_id = dash_duo.driver.execute_script(
+        "const a = document.querySelector('#progress-grid .ag-row a'); const t = a.textContent; a.click(); return t;"
+    )
     dash_duo.wait_for_contains_text("h2", case_id, timeout=15)
     dash_duo.wait_for_element("#case-swimlanes .js-plotly-plot", timeout=10)
     text = dash_duo.find_element("#case-swimlanes").text
