@@ -10,7 +10,8 @@ def test_prg001_filter_unit_open_case_see_both_swimlanes(dash_duo, demo_settings
     dash_duo.wait_for_element("#progress-grid .ag-row a", timeout=10)
     units = set(
         dash_duo.driver.execute_script(
-            "return [...document.querySelectorAll(\"#progress-grid .ag-row [col-id='unit_name']\")].map(e => e.textContent);"
+            "return [...document.querySelectorAll(\"#progress-grid .ag-row [col-id='unit_name']\")]"
+            ".map(e => e.textContent);"
         )
     )
     assert units and all(u in {"城关供电所", "溪口供电所", "白沙供电所", "桐林供电所", "梅岭供电所"} for u in units)
