@@ -35,13 +35,17 @@ def main() -> None:
     p.add_argument("--db", default="/tmp/board-bench/board.sqlite")
     p.add_argument("--as-of", default="2026-11-20")
     p.add_argument("--county", default="YL-QX")
-    p.add_argument("--only", choices=["alerts", "progress"], default=None)
+    p.add_argument("--only", choices=["alerts", "progress", "rankings", "capacity"], default=None)
     args = p.parse_args()
     svc = BoardService(Settings(database_url=f"sqlite:///{args.db}", data_dir="/tmp"))
     day = args.as_of
-    if args.only != "alerts":
+    if args.only in (None, "rankings"):
+        bench_rankings(svc, day)
+    if args.only in (None, "capacity"):
+        bench_capacity(svc, day)
+    if args.only in (None, "progress"):
         bench_progress(svc, day, args.county)
-    if args.only == "progress":
+    if args.only not in (None, "alerts"):
         return
     metrics = ["overdue_open", "warning_open", "late_rate", "avg_overrun"]
     state = {"i": 0}
@@ -63,6 +67,42 @@ def main() -> None:
           lambda: update_heatmap(svc, None, day, 30, "mv", None, [], "overdue_open"),
           lambda: (svc._cache.clear(), update_heatmap(svc, None, day, 30, "mv", None, [], "overdue_open")),
           repeats=3)  # fmt: skip
+
+
+def bench_rankings(svc: BoardService, day: str) -> None:
+    """三通报: the monthly report for the whole company (its counties), computed afresh each time."""
+    from board.rankings import last_complete
+
+    month = last_complete("month", svc.as_of(day))
+    week = last_complete("week", svc.as_of(day))
+
+    def monthly():
+        svc._cache.clear()
+        return svc.ranking(month, None)
+
+    def weekly():
+        svc._cache.clear()
+        return svc.ranking(week, None)
+
+    bench(f"三通报 monthly report {month.label}, whole company (no cache)", monthly, monthly, repeats=5)
+    bench(f"三通报 weekly report {week.label}, whole company (no cache)", weekly, weekly, repeats=3)
+
+
+def bench_capacity(svc: BoardService, day: str) -> None:
+    """可开放容量: promised-load aggregate over all open cases, then the whole page's data, without cache."""
+    from data_access import queries
+    from data_access.engine import session_scope
+
+    def aggregate():
+        with session_scope(svc.engine) as session:
+            return queries.feeder_load(session, as_of=svc.as_of(day))
+
+    def page():
+        svc._cache.clear()
+        return svc.capacity(svc.as_of(day))
+
+    bench("可开放容量 promised-load aggregate (SQL)", aggregate, aggregate, repeats=5)
+    bench("可开放容量 page data (capacity model + points, no cache)", page, page, repeats=3)
 
 
 def bench_progress(svc: BoardService, day: str, county: str) -> None:

@@ -200,7 +200,9 @@ class BoardService:
                           names.get(case.iloc[0]["unit_code"], ""))  # fmt: skip
 
     def ranking(self, period: Period, unit: str | None = None, with_open: bool = True) -> pd.DataFrame:
-        """Sibling ranking of a period (children of `unit`, default the root) with change and bands."""
+        """Sibling ranking of a period (children of `unit`, default the root) with change and bands; only the
+        weekly report counts open overdue stages (the costly part), and only when `with_open`."""
+        with_open = with_open and period.kind == "week"
         key = ("ranking", period, unit, with_open)
         return self.cached(key, lambda: self._ranking(period, unit, with_open))
 

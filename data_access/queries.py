@@ -308,6 +308,7 @@ def period_cases(
 
 
 def _open_at(as_of: dt.date) -> list:
+    """Cases open at as-of: applied by then, not cancelled, not energized by then."""
     return [Case.applied_on <= as_of, Case.status != "cancelled",
             or_(Case.energized_on.is_(None), Case.energized_on > as_of)]  # fmt: skip
 
@@ -315,16 +316,16 @@ def _open_at(as_of: dt.date) -> list:
 def feeder_load(session: Session, *, as_of: dt.date, reply_stages: tuple[str, ...] = ("G3", "L1")) -> pd.DataFrame:
     """Per feeder, over cases open at as-of (all units: the grid is shared): queued kVA of every open case and
     promised kVA of those whose 供电方案 was already answered (答复未接电)."""
-    replied = (
-        select(Stage.case_id).where(Stage.stage_code.in_(reply_stages), Stage.finished_on <= as_of).scalar_subquery()
-    )
+    # each open case joins its own reply stage through the (case_id, stage_code) index
+    reply = and_(Stage.case_id == Case.case_id, Stage.stage_code.in_(reply_stages), Stage.finished_on <= as_of)
     stmt = (
         select(
             Case.feeder_code,
-            func.count().label("open_cases"),
+            func.count(func.distinct(Case.case_id)).label("open_cases"),
             func.sum(Case.capacity_kva).label("queued_kva"),
-            func.sum(case((Case.case_id.in_(replied), Case.capacity_kva), else_=0)).label("promised_kva"),
+            func.sum(case((Stage.case_id.is_not(None), Case.capacity_kva), else_=0)).label("promised_kva"),
         )
+        .outerjoin(Stage, reply)
         .where(Case.feeder_code.is_not(None), *_open_at(as_of))
         .group_by(Case.feeder_code)
     )
