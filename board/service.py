@@ -14,6 +14,7 @@ from data_access.engine import init_db, make_engine, session_scope
 
 from .capacity import area_of, feeder_capacity, substation_capacity
 from .config import Settings
+from .duration import DurationModel, fit, forecast, risk
 from .geo import parse_path
 from .importer import load_calendar
 from .kpi import Kpi, compute_kpis
@@ -182,7 +183,65 @@ class BoardService:
         measures = case_measures(cases, status, as_of, self.calendar, self.rules)
         classes = pd.Series(measures["customer_class"].to_numpy(), index=measures["case_id"].to_numpy())
         measures["strip"] = progress_strips(status, classes, self.rules).reindex(measures["case_id"]).to_numpy()
+        open_cases = measures[measures["state_as_of"] == "open"]
+        if not open_cases.empty:
+            fc = self.forecasts(open_cases.reset_index(drop=True), stages, as_of).set_index("case_id")
+            for col in ("forecast_on", "late_on", "risk", "provisional"):
+                measures[col] = measures["case_id"].map(fc[col])
+        for col in ("forecast_on", "late_on", "risk", "provisional"):
+            if col not in measures:
+                measures[col] = None
         return PortfolioData(as_of, scope, units, measures, status)
+
+    def duration_model(self, as_of: dt.date) -> DurationModel:
+        """The duration model fitted on cases finished by as-of (refit whenever the data version changes)."""
+        return self.cached(("duration", as_of), lambda: self._fit(as_of))
+
+    def _fit(self, as_of: dt.date) -> DurationModel:
+        return fit(self.duration_points(as_of))
+
+    def duration_points(self, as_of: dt.date) -> pd.DataFrame:
+        """Finished high-voltage cases with capacity, voltage and customer-chain days (the model's data)."""
+
+        def load() -> pd.DataFrame:
+            with session_scope(self.engine) as session:
+                return queries.customer_chain_totals(session, as_of=as_of)
+
+        return self.cached(("duration-points", as_of), load)
+
+    def forecasts(self, cases: pd.DataFrame, stages: pd.DataFrame, as_of: dt.date) -> pd.DataFrame:
+        """Median and 90 % forecast energization dates and the risk flag of open cases."""
+        model = self.duration_model(as_of)
+        high = cases[cases["customer_class"] == "high"]
+        limit_total = float(sum(self.rules.profile[c]["limit"] for c in self.rules.chain_codes("customer")))
+        preds = [model.predict(c, v) for c, v in zip(high["capacity_kva"], high["voltage_kv"])]
+        mid = pd.Series([p.median / limit_total if p.ok else 1.0 for p in preds], index=high["case_id"].to_numpy())
+        late = pd.Series([p.high / limit_total if p.ok else 1.0 for p in preds], index=high["case_id"].to_numpy())
+        base = forecast(cases, stages, mid, as_of, self.calendar, self.rules)
+        slow = forecast(cases, stages, late, as_of, self.calendar, self.rules)
+        base["late_on"] = slow["forecast_on"].to_numpy()
+        base["risk"] = risk(base["forecast_on"], base["late_on"], cases["desired_on"].reset_index(drop=True)).to_numpy()
+        return base
+
+    def calculator(self, capacity_kva: float, voltage_kv: float, today: dt.date) -> dict:
+        """Predicted customer-chain days, grid-chain limit total and earliest energization from today."""
+        model = self.duration_model(today)
+        pred = model.predict(capacity_kva, voltage_kv)
+        case = pd.DataFrame({"case_id": ["计算"], "customer_class": ["high"], "capacity_kva": [capacity_kva],
+                             "voltage_kv": [voltage_kv], "works_type": [None], "supply": ["single"],
+                             "desired_on": [pd.NaT]})  # fmt: skip
+        empty = pd.DataFrame(columns=["case_id", "stage_code", "started_on", "finished_on"])
+        grid = self.rules.limits(case.assign(stage_code="G3"))[0][0]
+        grid_total = float(sum(self.rules.profile[c]["limit"] for c in self.rules.chain_codes("grid")) - 2 + grid)
+        limit_total = float(sum(self.rules.profile[c]["limit"] for c in self.rules.chain_codes("customer")))
+        out = {"prediction": pred, "grid_wd": grid_total, "baseline_cd": float(self.rules.baseline_cd(capacity_kva)),
+               "model": model}  # fmt: skip
+        for key, days in (("earliest", pred.median), ("late", pred.high)):
+            ratio = pd.Series({"计算": (days / limit_total) if days else 1.0})
+            f = forecast(case, empty, ratio, today, self.calendar, self.rules)
+            out[key] = f["forecast_on"].iloc[0].date()
+            out[f"{key}_provisional"] = bool(f["provisional"].iloc[0])
+        return out
 
     def case_detail(self, case_id: str, as_of: dt.date, unit: str | None = None) -> "CaseDetail | None":
         """One case with its stages' status, measures and tracking plan; None when absent or out of scope."""

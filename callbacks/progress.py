@@ -11,6 +11,7 @@ import pandas as pd
 from dash import Dash, Input, Output, State, dcc, html
 from sqlalchemy.exc import SQLAlchemyError
 
+from board.duration import RISK_NAMES
 from board.portfolio import PortfolioFilter, apply_filter, party_split, utility_share, where_cases_wait
 from board.rules import CASE_STATUS_NAMES, CLASS_NAMES
 from board.service import BoardService
@@ -18,8 +19,8 @@ from board.urlstate import parse_params, to_search
 from layouts.common import notices
 from layouts.figures import empty_figure
 from layouts.ids.progress import CasePage, Progress
-from layouts.progress import PARTIES, STATES
-from layouts.progress_figures import party_figure, swimlane_figure, wait_figure
+from layouts.progress import PARTIES, RISKS, STATES
+from layouts.progress_figures import duration_figure, party_figure, swimlane_figure, wait_figure
 
 from .common import register_unit_options, resolve_unit
 from .errors import friendly_error
@@ -32,12 +33,13 @@ def _day(value) -> dt.date | None:
 
 
 def update_portfolio(
-    svc: BoardService, unit, as_of, states, start, end, voltage, klass, key, party, text, requested=None
+    svc: BoardService, unit, as_of, states, start, end, voltage, klass, key, party, text, requested=None, risk=None
 ) -> tuple:
     """(notice, count, rows, bottleneck figure, 责任边界 figure, URL search); never raises."""
     messages: list[str] = []
     states = [s for s in (states or []) if s in STATES] or ["open"]
     party = party if party in PARTIES else None
+    risk = risk if risk in RISKS else None
     text = (text or "")[:60]
     search = to_search(
         unit,
@@ -50,6 +52,7 @@ def update_portfolio(
         key=bool(key),
         party=party,
         q=text,
+        risk=risk,
     )
     try:
         day = svc.as_of(as_of[:10] if as_of else None)
@@ -60,6 +63,8 @@ def update_portfolio(
         return notices([friendly_error(exc)], "danger"), "", [], fig, fig, search
     flt = PortfolioFilter(voltage=voltage, customer_class=klass, key_only=bool(key), party=party, text=text)
     cases = apply_filter(data.cases, flt)
+    if risk:
+        cases = cases[cases["risk"] == risk]
     stages = data.stages[data.stages["case_id"].isin(cases["case_id"])]
     split = party_split(stages, data.units, scope.root)
     names = dict(zip(data.units["unit_code"], data.units["unit_name"]))
@@ -107,10 +112,53 @@ def _rows(cases: pd.DataFrame, names: dict, svc: BoardService, as_of) -> list[di
             "grid_wd": top["grid_wd"].astype(int),
             "customer_vs_base": base,
             "supervision_level": top["supervision_level"],
+            "forecast": [_date_text(f, p) for f, p in zip(top["forecast_on"], top["provisional"])],
+            "desired": pd.to_datetime(top["desired_on"]).dt.strftime("%Y-%m-%d").fillna(""),
+            "risk_name": top["risk"].map(RISK_NAMES).fillna("—"),
             "manager": top["manager"].fillna(""),
             "link_query": f"?as_of={as_of[:10]}" if as_of else "",
         }
     ).to_dict("records")
+
+
+def _date_text(day, provisional) -> str:
+    if day is None or pd.isna(day):
+        return ""
+    return f"{pd.Timestamp(day):%Y-%m-%d}" + ("（暂定）" if provisional is True else "")
+
+
+def calculate(svc: BoardService, capacity_text, voltage, as_of) -> tuple:
+    """(result, figure) of the 工期预估 calculator; bad input gets a message."""
+    try:
+        capacity = float(str(capacity_text).strip())
+        if not 0 < capacity <= 200_000:
+            raise ValueError
+    except (TypeError, ValueError):
+        fig = duration_figure(None)
+        msg = (
+            "请输入 0 以上、200,000 以下的变压器容量（kVA）"
+            if capacity_text not in (None, "")
+            else "输入容量后显示预测"
+        )
+        return dbc.Alert(msg, color="warning" if capacity_text else "light", className="py-2 mb-0"), fig
+    try:
+        day = svc.as_of(as_of[:10] if as_of else None)
+        out = svc.calculator(capacity, float(voltage or 10), day)
+        points = svc.duration_points(day)
+    except (SQLAlchemyError, ValueError, LookupError) as exc:
+        return dbc.Alert(friendly_error(exc), color="danger", className="py-2 mb-0"), duration_figure(None)
+    p, model = out["prediction"], out["model"]
+    grid = f"电网侧时限合计 {out['grid_wd']:g} 个工作日"
+    base = f"经验基准 {out['baseline_cd']:g} 天"
+    if not p.ok:
+        text = f"该电压等级/容量段样本不足（{p.samples} 例），无法预测；{base}，{grid}。"
+    else:
+        prov = "（暂定：跨入未导入日历的年份）" if out["earliest_provisional"] else ""
+        text = (f"客户侧工期预计 {p.median:.0f} 天（80% 区间 {p.low:.0f}–{p.high:.0f} 天，样本 {p.samples} 例"
+                f"{'，' + p.note if p.note else ''}；{base}）；{grid}；从 {day} 起最早送电 {out['earliest']}{prov}，"
+                f"较慢情形 {out['late']}。模型留出检验：平均误差 {model.mae_days:.1f} 天，区间覆盖率 "
+                f"{model.coverage * 100:.0f}%（{model.test_size} 例）。")  # fmt: skip
+    return html.Div(text), duration_figure(points, model, capacity)
 
 
 def render_case(svc: BoardService, case_id: str, as_of: str | None):
@@ -139,6 +187,7 @@ def render_case(svc: BoardService, case_id: str, as_of: str | None):
     return html.Div(
         [
             header,
+            _forecast_line(svc, detail, day),
             _measure_cards(detail),
             dcc.Graph(
                 figure=swimlane_figure(detail.stages, detail.plan.rows, day, rules),
@@ -147,6 +196,21 @@ def render_case(svc: BoardService, case_id: str, as_of: str | None):
             ),
             _plan_section(detail),
         ]
+    )
+
+
+def _forecast_line(svc: BoardService, detail, day: dt.date) -> html.Div:
+    """Forecast energization and risk of an open case, beside its desired date."""
+    if detail.measures["state_as_of"] != "open":
+        return html.Div()
+    fc = svc.forecasts(detail.measures.to_frame().T.reset_index(drop=True), detail.stages, day).iloc[0]
+    desired = detail.case["desired_on"]
+    desired_text = "未填写" if pd.isna(desired) else f"{pd.Timestamp(desired):%Y-%m-%d}"
+    expected = _date_text(fc["forecast_on"], bool(fc["provisional"]))
+    return html.Div(
+        f"预计送电 {expected}（较慢情形 {_date_text(fc['late_on'], False)}）"
+        f" · 期望送电 {desired_text} · 风险：{RISK_NAMES.get(fc['risk'], '—')}",
+        className="mb-2 fw-bold",
     )
 
 
@@ -263,10 +327,18 @@ def register(app: Dash, svc: BoardService) -> None:
         Input(Progress.KEY, "value"),
         Input(Progress.PARTY, "value"),
         Input(Progress.SEARCH, "value"),
+        Input(Progress.RISK, "value"),
         State(Progress.REQUESTED, "data"),
     )
-    def on_filters(unit, as_of, states, start, end, voltage, klass, key, party, text, requested):
-        return update_portfolio(svc, unit, as_of, states, start, end, voltage, klass, key, party, text, requested)
+    def on_filters(unit, as_of, states, start, end, voltage, klass, key, party, text, risk, requested):
+        return update_portfolio(svc, unit, as_of, states, start, end, voltage, klass, key, party, text, requested, risk)
+
+    @app.callback(
+        Output(Progress.CALC_RESULT, "children"), Output(Progress.CALC_FIGURE, "figure"),
+        Input(Progress.CALC_CAPACITY, "value"), Input(Progress.CALC_VOLTAGE, "value"), State(Progress.AS_OF, "date"),
+    )  # fmt: skip
+    def on_calculate(capacity, voltage, as_of):
+        return calculate(svc, capacity, voltage, as_of)
 
     @app.callback(Output(CasePage.BODY, "children"), Input(CasePage.CASE_ID, "data"), State(CasePage.AS_OF, "data"))
     def on_case(case_id, as_of):

@@ -14,6 +14,7 @@ from .ids.progress import CasePage, Progress
 
 TITLE = "双链进度"
 STATES = {"open": "在途", "energized": "已送电", "cancelled": "已撤销"}
+RISKS = {"likely_late": "可能延误", "at_risk": "有风险", "on_track": "正常"}
 PARTIES = {
     "utility": "供电公司",
     "customer": "客户",
@@ -45,6 +46,14 @@ COLUMNS = [
     {"field": "grid_wd", "headerName": "供电流转(工作日)", "width": 130, "type": "numericColumn"},
     {"field": "customer_vs_base", "headerName": "客户侧/基准(天)", "width": 130},
     {"field": "supervision_level", "headerName": "督办层级", "width": 95, "type": "numericColumn"},
+    {"field": "forecast", "headerName": "预计送电", "width": 115},
+    {"field": "desired", "headerName": "期望送电", "width": 115},
+    {
+        "field": "risk_name",
+        "headerName": "风险",
+        "width": 95,
+        "cellClassRules": {"cell-overdue": "params.value == '可能延误'", "cell-warning": "params.value == '有风险'"},
+    },
     {"field": "manager", "headerName": "客户经理", "width": 100},
 ]
 
@@ -114,6 +123,13 @@ def layout(**query) -> html.Div:
             ),
             dbc.Col(
                 [
+                    dbc.Label("送电风险"),
+                    _dropdown(Progress.RISK, RISKS, q.get("risk") if q.get("risk") in RISKS else None, "全部"),
+                ],
+                md=2,
+            ),
+            dbc.Col(
+                [
                     dbc.Label("搜索"),
                     dbc.Input(
                         id=Progress.SEARCH,
@@ -144,6 +160,7 @@ def layout(**query) -> html.Div:
                 ]
             ),
             html.Div([html.Span(id=Progress.COUNT, className="me-3"), legend], className="my-2"),
+            _calculator(),
             dag.AgGrid(
                 id=Progress.GRID,
                 columnDefs=COLUMNS,
@@ -154,6 +171,26 @@ def layout(**query) -> html.Div:
             ),
         ]
     )
+
+
+def _calculator() -> dbc.Accordion:
+    """工期预估: capacity (and voltage) in, predicted customer-chain days and earliest energization out."""
+    form = dbc.Row(
+        [
+            dbc.Col(dbc.InputGroup([
+                dbc.Input(id=Progress.CALC_CAPACITY, placeholder="变压器容量，例如 800", type="text",
+                          inputMode="decimal", debounce=True),
+                dbc.InputGroupText("kVA"),
+            ]), md=4),
+            dbc.Col(dcc.Dropdown(id=Progress.CALC_VOLTAGE, value="10", clearable=False, options=[
+                {"label": "10kV", "value": "10"}, {"label": "35kV及以上", "value": "35"}]), md=2),
+            dbc.Col(html.Div(id=Progress.CALC_RESULT), md=6),
+        ],
+        className="g-2",
+    )  # fmt: skip
+    body = [form, dcc.Graph(id=Progress.CALC_FIGURE, config={"displaylogo": False})]
+    return dbc.Accordion([dbc.AccordionItem(body, title="工期预估：按容量预测客户侧工期与最早送电日期")],
+                         start_collapsed=True, className="my-3")  # fmt: skip
 
 
 def case_layout(case_id: str = "", **query) -> html.Div:

@@ -184,3 +184,56 @@ def _colour(state: str, status: str) -> str:
 
 def _fmt(v) -> str:
     return "—" if pd.isna(v) else f"{v:g}"
+
+
+def duration_figure(points, model=None, capacity: float | None = None, theme: str = "desk") -> go.Figure:
+    """Customer-chain days against capacity (log scale) for finished cases, with the fitted median and 80 % band
+    per capacity bin; the 25/45-day rule of thumb drawn beside them."""
+    from board.duration import EDGES
+
+    fig = go.Figure()
+    if points is None or points.empty:
+        fig.update_layout(template=template_for(theme), title="工期与容量：暂无已完成的高压工单", height=320)
+        return fig
+    fig.add_trace(
+        go.Scattergl(
+            x=points["capacity_kva"],
+            y=points["customer_cd"],
+            mode="markers",
+            name="已完成工单",
+            marker=dict(size=5, color="rgba(47,128,237,0.35)"),
+            hovertemplate="%{x:,.0f} kVA · %{y} 天<extra></extra>",
+        )
+    )
+    if model is not None:
+        rows = model.table[model.table["vclass"] == "mv"].sort_values("bin")
+        lo = [max(EDGES[b], 50) for b in rows["bin"]]
+        hi = [min(EDGES[b + 1], 40000) for b in rows["bin"]]
+        xs = [v for pair in zip(lo, hi) for v in pair]
+        for col, name, dash in (
+            ("p50", "中位数（10kV）", "solid"),
+            ("p10", "10% 分位", "dot"),
+            ("p90", "90% 分位", "dot"),
+        ):
+            ys = [v for v in rows[col] for _ in (0, 1)]
+            fig.add_trace(go.Scatter(x=xs, y=ys, mode="lines", name=name, line=dict(color="#d35400", dash=dash)))
+    fig.add_trace(
+        go.Scatter(
+            x=[50, 1000, 1000, 40000],
+            y=[25, 25, 45, 45],
+            mode="lines",
+            name="经验基准 25/45 天",
+            line=dict(color="#555", dash="dash"),
+        )
+    )
+    if capacity:
+        fig.add_vline(x=capacity, line=dict(color="#27ae60", width=2))
+    fig.update_layout(
+        template=template_for(theme),
+        title="客户侧工期与变压器容量（已完成的高压工单）",
+        xaxis=dict(type="log", title="容量 kVA"),
+        yaxis=dict(title="客户侧工期（天）", rangemode="tozero"),
+        height=380,
+        legend=dict(orientation="h", y=-0.25),
+    )
+    return fig

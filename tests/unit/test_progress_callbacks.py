@@ -34,3 +34,12 @@ def test_case_page_and_plan_workbook(demo_settings):
     assert plan_workbook(detail)[:2] == b"PK"
     missing = str(render_case(svc, "NO-SUCH", "2026-11-20"))
     assert "找不到工单" in missing
+
+
+def test_risk_filter_and_forecast_columns(demo_settings):
+    svc = BoardService(demo_settings)
+    *_a, rows, _w, _p, search = update_portfolio(
+        svc, None, "2026-11-20", ["open"], None, None, None, None, [], None, "", None, "likely_late"
+    )[1:]
+    assert rows and all(r["risk_name"] == "可能延误" for r in rows) and "risk=likely_late" in search
+    assert all(r["forecast"] and r["desired"] for r in rows)
