@@ -22,7 +22,8 @@ def create_app(settings: Settings | None = None) -> Dash:
     from callbacks import home as home_callbacks
     from callbacks import progress as progress_callbacks
     from callbacks import rankings as rankings_callbacks
-    from layouts import alerts, capacity, home, progress, rankings, shell
+    from callbacks import wall as wall_callbacks
+    from layouts import alerts, capacity, home, progress, rankings, shell, wall
 
     settings = settings or Settings.from_env()
     register_templates()
@@ -48,10 +49,13 @@ def create_app(settings: Settings | None = None) -> Dash:
                        layout=capacity.layout, order=3)  # fmt: skip
     dash.register_page("rankings", path="/rankings", name="三通报", title=f"三通报 · {APP_TITLE}",
                        layout=rankings.layout, order=4)  # fmt: skip
+    dash.register_page("wall", path="/wall", name="大屏", title=f"大屏 · {APP_TITLE}", layout=wall.layout,
+                       hide_nav=True, order=10)  # fmt: skip
     app.layout = shell.layout
     home_callbacks.register(app, svc)
     alerts_callbacks.register(app, svc)
     progress_callbacks.register(app, svc)
     rankings_callbacks.register(app, svc)
     capacity_callbacks.register(app, svc)
+    wall_callbacks.register(app, svc)
     return app

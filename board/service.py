@@ -10,7 +10,7 @@ import pandas as pd
 from sqlalchemy import Engine
 
 from data_access import queries
-from data_access.engine import init_db, make_engine, session_scope
+from data_access.engine import DatabaseUnavailable, init_db, make_engine, session_scope
 
 from .capacity import area_of, feeder_capacity, substation_capacity
 from .config import Settings
@@ -57,6 +57,24 @@ class BoardService:
         if cached is None or cached[0] != version:
             self._calendar = (version, load_calendar(self.engine))
         return self._calendar[1]
+
+    def data_version(self) -> str:
+        """The version stamp of the data (changes with every import)."""
+        return self._meta().get("data_version", "0")
+
+    def check_available(self) -> None:
+        """Raise DatabaseUnavailable when the database cannot serve queries (missing SQLite file, server down)."""
+        url = self.engine.url
+        if url.get_backend_name() == "sqlite" and url.database not in (None, "", ":memory:"):
+            from pathlib import Path
+
+            if not Path(url.database).exists():
+                raise DatabaseUnavailable(f"数据库文件不存在：{url.database}")
+        try:
+            with self.engine.connect() as conn:
+                conn.exec_driver_sql("SELECT 1 FROM meta LIMIT 1")
+        except Exception as exc:  # noqa: BLE001 - any failure means "not available now"
+            raise DatabaseUnavailable(f"数据库无法连接：{exc.__class__.__name__}") from exc
 
     def init_db(self) -> None:
         """Create missing tables."""
