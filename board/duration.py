@@ -60,11 +60,21 @@ class DurationModel:
     test_size: int
     mae_days: float
     coverage: float
+    lookup: dict = None  # (vclass, bin) -> Prediction, filled by fit()
 
     def predict(self, capacity_kva: float, voltage_kv: float) -> Prediction:
         """Median and 80 % interval for one capacity and voltage (neighbour bins pooled when thin)."""
-        vc = str(voltage_class([voltage_kv])[0])
-        b = int(capacity_bin([capacity_kva])[0])
+        key = (str(voltage_class([voltage_kv])[0]), int(capacity_bin([capacity_kva])[0]))
+        if self.lookup is not None:
+            return self.lookup[key]
+        return self._predict(*key)
+
+    def predict_many(self, capacity_kva, voltage_kv) -> list[Prediction]:
+        """Predictions for many cases at once (one lookup per voltage class and capacity bin)."""
+        keys = zip(voltage_class(voltage_kv), capacity_bin(capacity_kva))
+        return [self.lookup[(str(v), int(b))] for v, b in keys]
+
+    def _predict(self, vc: str, b: int) -> Prediction:
         rows = self.table[(self.table["vclass"] == vc)]
         here = rows[rows["bin"] == b]
         if not here.empty and here["n"].iloc[0] >= MIN_SAMPLES:
@@ -88,10 +98,12 @@ def fit(cases: pd.DataFrame) -> DurationModel:
     test = _held_out(data["case_id"])
     train, held = data[~test], data[test]
     table = _table(train)
-    model = DurationModel(table, len(train), len(held), float("nan"), float("nan"))
+    bare = DurationModel(table, len(train), len(held), float("nan"), float("nan"))
+    lookup = {(vc, b): bare._predict(vc, b) for vc in VOLTAGE_CLASSES for b in range(len(EDGES) - 1)}
+    model = DurationModel(table, len(train), len(held), float("nan"), float("nan"), lookup)
     if held.empty:
         return model
-    preds = [model.predict(c, v) for c, v in zip(held["capacity_kva"], held["voltage_kv"])]
+    preds = model.predict_many(held["capacity_kva"], held["voltage_kv"])
     ok = np.array([p.ok for p in preds])
     if not ok.any():
         return model
@@ -101,7 +113,7 @@ def fit(cases: pd.DataFrame) -> DurationModel:
     high = np.array([p.high for p in preds if p.ok])
     mae = float(np.mean(np.abs(actual - med)))
     coverage = float(np.mean((actual >= low) & (actual <= high)))
-    return DurationModel(table, len(train), int(ok.sum()), mae, coverage)
+    return DurationModel(table, len(train), int(ok.sum()), mae, coverage, lookup)
 
 
 def _table(train: pd.DataFrame) -> pd.DataFrame:

@@ -232,7 +232,7 @@ class BoardService:
         model = self.duration_model(as_of)
         high = cases[cases["customer_class"] == "high"]
         limit_total = float(sum(self.rules.profile[c]["limit"] for c in self.rules.chain_codes("customer")))
-        preds = [model.predict(c, v) for c, v in zip(high["capacity_kva"], high["voltage_kv"])]
+        preds = model.predict_many(high["capacity_kva"], high["voltage_kv"])
         mid = pd.Series([p.median / limit_total if p.ok else 1.0 for p in preds], index=high["case_id"].to_numpy())
         late = pd.Series([p.high / limit_total if p.ok else 1.0 for p in preds], index=high["case_id"].to_numpy())
         base = forecast(cases, stages, mid, as_of, self.calendar, self.rules)

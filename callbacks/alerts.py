@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
-import io
 
 import dash_bootstrap_components as dbc
 import pandas as pd
-from dash import ALL, Dash, Input, Output, State, ctx, dcc, html, no_update
+from dash import ALL, Dash, Input, Output, State, ctx, html, no_update
 from sqlalchemy.exc import SQLAlchemyError
 
 from board.alerts import (
@@ -28,7 +27,7 @@ from layouts.common import notices
 from layouts.figures import empty_figure, heatmap_figure, trend_figure
 from layouts.ids.alerts import DRILL_UNIT, Alerts, drill_unit
 
-from .common import case_filter, register_unit_options, resolve_unit
+from .common import case_filter, download_table, register_unit_options, resolve_unit
 from .errors import friendly_error
 
 FILTER_INPUTS = [
@@ -152,12 +151,7 @@ def _cell_of(point: dict, units: pd.DataFrame, root: str) -> tuple[str, str]:
 def export_rows(rows: list[dict], fmt: str) -> dict:
     """A dcc.Download payload of the drill-down rows with Chinese headers (CSV with BOM for Excel, or XLSX)."""
     frame = pd.DataFrame(rows, columns=DRILL_COLUMNS).rename(columns=DRILL_HEADERS)
-    stamp = dt.datetime.now().strftime("%Y%m%d-%H%M")
-    if fmt == "csv":
-        return dict(content="\ufeff" + frame.to_csv(index=False), filename=f"超时预警明细-{stamp}.csv")
-    buffer = io.BytesIO()
-    frame.to_excel(buffer, index=False, sheet_name="明细")
-    return dcc.send_bytes(buffer.getvalue(), f"超时预警明细-{stamp}.xlsx")
+    return download_table(frame, fmt, "超时预警明细")
 
 
 def register(app: Dash, svc: BoardService) -> None:

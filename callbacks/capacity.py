@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import datetime as dt
-import io
 import re
 
 import dash_bootstrap_components as dbc
 import pandas as pd
-from dash import Dash, Input, Output, State, ctx, dcc, html, no_update
+from dash import Dash, Input, Output, State, ctx, html, no_update
 from sqlalchemy.exc import SQLAlchemyError
 
 from board.capacity import CLASS_NAMES, candidates, check_load
@@ -19,6 +17,7 @@ from layouts.common import notices
 from layouts.figures import empty_figure
 from layouts.ids.capacity import Capacity
 
+from .common import download_table
 from .errors import friendly_error
 
 _CODE_IN_HOVER = re.compile(r"（([A-Za-z0-9_\-]+)）")
@@ -200,12 +199,7 @@ def export_assets(rows: list[dict], fmt: str) -> dict:
         "reason": "受限原因",
     }
     frame = pd.DataFrame(rows, columns=["code", *headers]).drop(columns="code").rename(columns=headers)
-    stamp = dt.datetime.now().strftime("%Y%m%d-%H%M")
-    if fmt == "csv":
-        return dict(content="\ufeff" + frame.to_csv(index=False), filename=f"可开放容量-{stamp}.csv")
-    buffer = io.BytesIO()
-    frame.to_excel(buffer, index=False, sheet_name="可开放容量")
-    return dcc.send_bytes(buffer.getvalue(), f"可开放容量-{stamp}.xlsx")
+    return download_table(frame, fmt, "可开放容量")
 
 
 def register(app: Dash, svc: BoardService) -> None:

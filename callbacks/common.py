@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
-from dash import Dash, Input, Output
+import datetime as dt
+import io
+
+import pandas as pd
+from dash import Dash, Input, Output, dcc
 from sqlalchemy.exc import SQLAlchemyError
 
 from board.service import BoardService
@@ -38,3 +42,23 @@ def register_unit_options(app: Dash, svc: BoardService, dropdown_id: str, url_id
             return unit_options(svc)
         except SQLAlchemyError:
             return []
+
+
+def download_table(frame: pd.DataFrame, fmt: str, name: str) -> dict:
+    """A dcc.Download payload: CSV with a BOM (so Excel reads the Chinese) or an XLSX workbook, stamped by time."""
+    stamp = dt.datetime.now().strftime("%Y%m%d-%H%M")
+    if fmt == "csv":
+        return dict(content="\ufeff" + frame.to_csv(index=False), filename=f"{name}-{stamp}.csv")
+    buffer = io.BytesIO()
+    frame.to_excel(buffer, index=False, sheet_name=name[:31])
+    return dcc.send_bytes(buffer.getvalue(), f"{name}-{stamp}.xlsx")
+
+
+def register_print_button(app: Dash, button_id: str) -> None:
+    """A button that prints the page in the browser (the print stylesheet hides the controls)."""
+    app.clientside_callback(
+        "function(n) { if (n) { window.print(); } return ''; }",
+        Output(button_id, "title"),
+        Input(button_id, "n_clicks"),
+        prevent_initial_call=True,
+    )

@@ -22,7 +22,7 @@ from layouts.ids.progress import CasePage, Progress
 from layouts.progress import PARTIES, RISKS, STATES
 from layouts.progress_figures import duration_figure, party_figure, swimlane_figure, wait_figure
 
-from .common import register_unit_options, resolve_unit
+from .common import register_print_button, register_unit_options, resolve_unit
 from .errors import friendly_error
 
 ROWS_SHOWN = 2000
@@ -357,9 +357,4 @@ def register(app: Dash, svc: BoardService) -> None:
             return None
         return dcc.send_bytes(plan_workbook(detail), f"跟踪计划书-{case_id}.xlsx")
 
-    app.clientside_callback(
-        "function(n) { if (n) { window.print(); } return ''; }",
-        Output(CasePage.PRINT, "title"),
-        Input(CasePage.PRINT, "n_clicks"),
-        prevent_initial_call=True,
-    )
+    register_print_button(app, CasePage.PRINT)

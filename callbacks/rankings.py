@@ -19,7 +19,7 @@ from layouts.common import notices
 from layouts.figures import empty_figure
 from layouts.ids.rankings import Rankings
 
-from .common import resolve_unit
+from .common import register_print_button, resolve_unit
 from .errors import friendly_error
 
 KEY = {"week": "on_time_rate", "month": "score", "quarter": "score"}
@@ -150,9 +150,4 @@ def register(app: Dash, svc: BoardService) -> None:
         data = ranking_workbook(svc.ranking(period, scope.root), kind, period, issuer)
         return dcc.send_bytes(data, f"{REPORT_NAMES[kind]}-{period.label}.xlsx")
 
-    app.clientside_callback(
-        "function(n) { if (n) { window.print(); } return ''; }",
-        Output(Rankings.PRINT, "title"),
-        Input(Rankings.PRINT, "n_clicks"),
-        prevent_initial_call=True,
-    )
+    register_print_button(app, Rankings.PRINT)
