@@ -63,7 +63,10 @@ def case_facts(cases: pd.DataFrame, stages: pd.DataFrame, rules: Rules) -> pd.Da
         both = pd.concat([fin, sta], axis=1, join="inner")
         bad.update(both.index[both["started_on"] < both["finished_on"]])
     ordered = ~cases["case_id"].isin(bad).to_numpy()
+    cust = done[done["chain"] == "customer"].groupby("case_id")["elapsed_cd"].agg(["sum", "size"])
+    customer_cd = cust["sum"].where(cust["size"] == 5).reindex(cases["case_id"])
     return pd.DataFrame({
         "grid_wd": grid.reindex(cases["case_id"]).astype("Int64").to_numpy(),
         "records_ok": complete & ordered,
+        "customer_cd": customer_cd.astype("Int64").to_numpy(),
     }, index=cases.index)  # fmt: skip

@@ -69,7 +69,8 @@ def write_typed(engine: Engine, typed: dict[str, pd.DataFrame], rules: Rules) ->
         cases = cases.assign(connect_days=days.astype("Int64"))
         if "chain" in stages:
             facts = case_facts(cases, stages, rules)
-            cases = cases.assign(grid_wd=facts["grid_wd"], records_ok=facts["records_ok"])
+            cases = cases.assign(grid_wd=facts["grid_wd"], records_ok=facts["records_ok"],
+                                 customer_cd=facts["customer_cd"])  # fmt: skip
         frames["cases"] = cases
     version = dt.datetime.now().isoformat(timespec="seconds")
     with engine.begin() as conn:

@@ -52,6 +52,7 @@ class Case(Base):
     # facts of a case's stage records that a monthly report averages in SQL (derived at import)
     grid_wd: Mapped[int | None] = mapped_column(Integer)  # 供电部门流转耗时: finished grid-chain working days
     records_ok: Mapped[bool | None] = mapped_column(Boolean)  # 资料规范: complete and ordered stage records
+    customer_cd: Mapped[int | None] = mapped_column(Integer)  # customer-chain calendar days, all 5 stages finished
 
     # open cases (energized_on null or later) and energized-in-period, per unit, without walking all cases
     __table_args__ = (Index("ix_cases_unit_energized", "unit_code", "energized_on"),)

@@ -356,19 +356,10 @@ def queued_by_unit(session: Session, *, as_of: dt.date, scope: Scope) -> pd.Data
 
 
 def customer_chain_totals(session: Session, *, as_of: dt.date) -> pd.DataFrame:
-    """High-voltage cases whose five customer stages all finished by as-of, with the sum of their calendar days
-    (the training data of the duration model; the whole company, since it learns one relation)."""
-    stmt = (
-        select(
-            Stage.case_id,
-            Case.capacity_kva,
-            Case.voltage_kv,
-            func.sum(Stage.elapsed_cd).label("customer_cd"),
-        )
-        .join(Case, Case.case_id == Stage.case_id)
-        .where(Stage.chain == "customer", Stage.finished_on <= as_of, Case.customer_class == "high")
-        .group_by(Stage.case_id, Case.capacity_kva, Case.voltage_kv)
-        .having(func.count() == 5)
+    """High-voltage cases energized by as-of with their customer-chain calendar days (stored per case at import):
+    the duration model's training data, company-wide since it learns one relation."""
+    stmt = select(Case.case_id, Case.capacity_kva, Case.voltage_kv, Case.customer_cd).where(
+        Case.customer_class == "high", Case.energized_on <= as_of, Case.customer_cd.is_not(None)
     )
     return pd.read_sql(stmt, session.connection())
 
