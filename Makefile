@@ -32,7 +32,8 @@ test: $(STAMP) browser-deps lint
 	$(BIN)/python -m pytest tests --headless -q
 
 bench: $(STAMP)
-	$(BIN)/python benchmarks/core.py --cases 100000
+	$(BIN)/python benchmarks/core.py --cases 100000 --db /tmp/board-bench/board.sqlite
+	$(BIN)/python benchmarks/pages.py --db /tmp/board-bench/board.sqlite
 
 clean:
 	rm -rf $(VENV) data .pytest_cache

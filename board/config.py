@@ -22,7 +22,7 @@ def _setting(default: Any, help: str) -> Any:
 class Settings:
     """Everything configurable; every field has a default and a help text (the README table is built from it)."""
 
-    data_dir: str = _setting("data", "数据目录：嵌入式 SQLite 数据库、演示 GeoJSON 和快照默认放在这里")
+    data_dir: str = _setting("data", "数据目录：嵌入式 SQLite 数据库和服务区 GeoJSON（areas.geojson）所在")
     database_url: str = _setting("", "SQLAlchemy 数据库 URL；为空时使用数据目录下的 board.sqlite")
     rules: str = _setting("", "规则文件 (JSON) 路径；为空时使用随包发布的默认规则")
     as_of: str = _setting("", "固定的数据截至日期 YYYY-MM-DD；为空时取北京时间今天")

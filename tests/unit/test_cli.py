@@ -65,3 +65,13 @@ def test_calendar_load_makes_2027_countable(tmp_path):
 def test_settings_lists_environment_variables(tmp_path):
     result = run(tmp_path, "settings")
     assert result.exit_code == 0 and "BOARD_DATABASE_URL" in result.output
+
+
+def test_readme_lists_every_setting():
+    from pathlib import Path
+
+    from board.config import settings_table
+
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
+    missing = [env for env, _default, _help in settings_table() if env not in readme]
+    assert missing == []
