@@ -1,0 +1,114 @@
+"""Soak the wall screen: serve a demo database, keep /wall open in headless Chromium with short intervals for a
+bounded time, bump the data version now and then (as imports do), and print server and browser memory over time.
+
+    python benchmarks/soak_wall.py --minutes 30
+
+Needs Debian's chromium and chromium-driver and the test extras (selenium). Stops by itself after --minutes.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from selenium import webdriver
+from selenium.webdriver.chrome.options import Options
+
+from board.config import Settings
+from board.demo_load import build_demo
+from board.service import BoardService
+from data_access import writer
+
+
+def rss_mb(pid: int) -> float:
+    """Resident memory of one process in MB (0 when it is gone)."""
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return 0.0
+
+
+def browser_rss_mb(profile: str) -> float:
+    """Total resident memory of the Chromium processes using our profile folder."""
+    total = 0.0
+    for proc in Path("/proc").iterdir():
+        if proc.name.isdigit():
+            try:
+                if profile in (proc / "cmdline").read_bytes().decode(errors="ignore"):
+                    total += rss_mb(int(proc.name))
+            except OSError:
+                continue
+    return total
+
+
+def main() -> None:
+    p = argparse.ArgumentParser(description=__doc__)
+    p.add_argument("--minutes", type=float, default=30)
+    p.add_argument("--sample-seconds", type=int, default=60)
+    p.add_argument("--change-minutes", type=float, default=5, help="bump the data version this often")
+    p.add_argument("--port", type=int, default=8097)
+    p.add_argument("--cases", type=int, default=5000)
+    args = p.parse_args()
+    work = Path(tempfile.mkdtemp(prefix="board-soak-"))
+    settings = Settings(data_dir=str(work), as_of="2026-11-20")
+    build_demo(BoardService(settings), n_cases=args.cases, seed=11, as_of=settings.resolved_as_of())
+    env = {**os.environ, "BOARD_DATA_DIR": str(work), "BOARD_AS_OF": "2026-11-20"}
+    server = subprocess.Popen([sys.executable, "-m", "board.cli", "serve", "--port", str(args.port)], env=env,
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # fmt: skip
+    profile = tempfile.mkdtemp(prefix="board-soak-chrome-")
+    options = Options()
+    options.binary_location = shutil.which("chromium") or ""
+    for a in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+              "--disable-background-networking", "--window-size=1920,1080", f"--user-data-dir={profile}"):  # fmt: skip
+        options.add_argument(a)
+    time.sleep(4)
+    driver = webdriver.Chrome(options=options)
+    url = f"http://127.0.0.1:{args.port}/wall?refresh=5&seconds=5,5,5,5,5&reload_hours=48"
+    start = time.monotonic()
+    rows = []
+    try:
+        driver.get(url)
+        next_change = args.change_minutes * 60
+        print(f"soak {url} for {args.minutes} min, sample every {args.sample_seconds} s", flush=True)
+        print("minute  server_MB  browser_MB  js_heap_MB  stamp", flush=True)
+        while (elapsed := time.monotonic() - start) < args.minutes * 60:
+            time.sleep(args.sample_seconds)
+            elapsed = time.monotonic() - start
+            if elapsed >= next_change:
+                with BoardService(settings).engine.begin() as conn:
+                    writer.set_meta(conn, {"data_version": dt.datetime.now().isoformat()})
+                next_change += args.change_minutes * 60
+            heap = driver.execute_script("return performance.memory ? performance.memory.usedJSHeapSize : 0") / 2**20
+            stamp = driver.execute_script(
+                "const e = document.getElementById('wall-stamp'); return e ? e.textContent : ''"
+            )
+            row = (elapsed / 60, rss_mb(server.pid), browser_rss_mb(profile), heap, stamp)
+            rows.append(row)
+            print(f"{row[0]:6.1f}  {row[1]:9.1f}  {row[2]:10.1f}  {row[3]:10.1f}  {row[4]}", flush=True)
+    finally:
+        driver.quit()
+        server.terminate()
+        server.wait(timeout=10)
+        shutil.rmtree(work, ignore_errors=True)
+        shutil.rmtree(profile, ignore_errors=True)
+    warm = [r for r in rows if r[0] >= 5] or rows
+    if len(warm) >= 2:
+        first, last = warm[0], warm[-1]
+        for i, name in ((1, "server RSS"), (2, "browser RSS"), (3, "JS heap")):
+            growth = (last[i] - first[i]) / first[i] * 100 if first[i] else float("nan")
+            print(f"{name}: {first[i]:.1f} MB at {first[0]:.0f} min -> {last[i]:.1f} MB at {last[0]:.0f} min "
+                  f"({growth:+.1f} %)")  # fmt: skip
+
+
+if __name__ == "__main__":
+    main()
