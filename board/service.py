@@ -21,7 +21,7 @@ from .kpi import Kpi, compute_kpis
 from .measures import case_measures, time_by_party
 from .overview import child_of, child_overview
 from .plan import Plan, tracking_plan
-from .portfolio import progress_strips
+from .portfolio import party_days, progress_strips
 from .rankings import Period, bands, rank, unit_measures, with_change
 from .rules import Rules, load_rules
 from .status import stage_status
@@ -209,7 +209,8 @@ class BoardService:
         for col in ("forecast_on", "late_on", "risk", "provisional"):
             if col not in measures:
                 measures[col] = None
-        return PortfolioData(as_of, scope, units, measures, status)
+        open_stages = status[status["state"].astype(str) == "open"]
+        return PortfolioData(as_of, scope, units, measures, status, open_stages, party_days(status))
 
     def duration_model(self, as_of: dt.date) -> DurationModel:
         """The duration model fitted on cases finished by as-of (refit whenever the data version changes)."""
@@ -271,6 +272,7 @@ class BoardService:
             stages = queries.fetch_stages(session, as_of=as_of, scope=scope, case_ids=[case_id])
             names = dict(zip(*zip(*queries.fetch_units(session)[["unit_code", "unit_name"]].to_numpy())))
         status = stage_status(stages, as_of, self.calendar, self.rules)
+        status["due_on"] = due_dates(status, self.calendar)
         measures = case_measures(case, status, as_of, self.calendar, self.rules).iloc[0]
         plan = tracking_plan(case.iloc[0].to_dict(), self.rules, self.calendar)
         return CaseDetail(as_of, case.iloc[0], status, measures, time_by_party(status), plan,
@@ -364,6 +366,8 @@ class PortfolioData:
     units: pd.DataFrame
     cases: pd.DataFrame
     stages: pd.DataFrame
+    open_stages: pd.DataFrame
+    party_days: pd.DataFrame
 
 
 @dataclass(frozen=True)
@@ -429,6 +433,21 @@ class Workload:
     energized: pd.DataFrame
     open_cases: pd.DataFrame
     open_stages: pd.DataFrame
+
+
+def due_dates(stages: pd.DataFrame, cal: WorkCalendar) -> pd.Series:
+    """The date each started stage reaches its limit (NaT without a start or a limit)."""
+    out = pd.Series(pd.NaT, index=stages.index, dtype="datetime64[s]")
+    ok = stages["started_on"].notna() & stages["limit_days"].notna()
+    for unit in ("WD", "CD"):
+        m = ok & (stages["limit_unit"] == unit)
+        if not m.any():
+            continue
+        start = stages.loc[m, "started_on"].to_numpy().astype("datetime64[D]")
+        n = stages.loc[m, "limit_days"].to_numpy().astype(int)
+        due = cal.add_workdays(start, n)[0] if unit == "WD" else start + n.astype("timedelta64[D]")
+        out[m] = pd.to_datetime(due)
+    return out
 
 
 def format_stage_report(table: pd.DataFrame) -> pd.DataFrame:

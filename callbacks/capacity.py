@@ -122,11 +122,14 @@ def _focus(data, selected: str | None):
     return (sum(p[0] for p in pts) / len(pts), sum(p[1] for p in pts) / len(pts))
 
 
-def on_select(trigger: str, click, rows) -> tuple:
-    """(selected code, location, grid selection) from a map click or a table row selection."""
+def on_select(trigger: str, click, rows, areas: dict | None = None) -> tuple:
+    """(selected code, location, grid selection) from a map click or a table row selection; a click on a service
+    area (which carries no coordinates) picks the area's centroid."""
     if trigger == Capacity.MAP and click and click.get("points"):
         p = click["points"][0]
         location = {"lon": p.get("lon"), "lat": p.get("lat")} if p.get("lon") is not None else no_update
+        if location is no_update and p.get("location") is not None:
+            location = area_centroid(areas, p["location"]) or no_update
         code = None
         if isinstance(p.get("customdata"), str):
             code = "S:" + p["customdata"]
@@ -136,6 +139,15 @@ def on_select(trigger: str, click, rows) -> tuple:
     if trigger == Capacity.GRID and rows:
         return rows[0]["code"], no_update, no_update
     return no_update, no_update, no_update
+
+
+def area_centroid(areas: dict | None, area_id: str) -> dict | None:
+    """Mean of the outer ring's vertices of one service area."""
+    for feature in (areas or {}).get("features", []):
+        if (feature.get("id") or feature.get("properties", {}).get("unit_code")) == area_id:
+            ring = feature["geometry"]["coordinates"][0][:-1]
+            return {"lon": sum(x for x, _y in ring) / len(ring), "lat": sum(y for _x, y in ring) / len(ring)}
+    return None
 
 
 def query(svc: BoardService, as_of, load_text, location) -> tuple:
@@ -238,8 +250,11 @@ def register(app: Dash, svc: BoardService) -> None:
         Input(Capacity.GRID, "selectedRows"),
         prevent_initial_call=True,
     )
-    def on_pick(click, rows):
-        code, location, selection = on_select(ctx.triggered_id, click, rows)
+    def on_pick(click, rows, as_of):
+        areas = (
+            svc.capacity(svc.as_of(as_of[:10] if as_of else None)).areas if ctx.triggered_id == Capacity.MAP else None
+        )
+        code, location, selection = on_select(ctx.triggered_id, click, rows, areas)
         if location is no_update or location is None:
             return code, no_update, selection, no_update
         text = f"已选接入位置：东经 {location['lon']:.4f}，北纬 {location['lat']:.4f}"

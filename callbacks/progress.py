@@ -65,8 +65,9 @@ def update_portfolio(
     cases = apply_filter(data.cases, flt)
     if risk:
         cases = cases[cases["risk"] == risk]
-    stages = data.stages[data.stages["case_id"].isin(cases["case_id"])]
-    split = party_split(stages, data.units, scope.root)
+    ids = set(cases["case_id"])
+    stages = data.open_stages[data.open_stages["case_id"].isin(ids)]
+    split = party_split(data.party_days[data.party_days["case_id"].isin(ids)], data.units, scope.root)
     names = dict(zip(data.units["unit_code"], data.units["unit_name"]))
     rows = _rows(cases, names, svc, as_of)
     count = f"共 {len(cases):,} 件" + (

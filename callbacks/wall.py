@@ -52,13 +52,13 @@ def build(svc: BoardService, config: dict, width: int | None) -> dict:
     heat = heatmap_figure(heatmap_matrix("overdue_open", w.units, scope.root, alerts.open_stages, alerts.finished,
                                          svc.rules), "overdue_open", names, stage_names, theme="wall")  # fmt: skip
     portfolio = svc.portfolio(day, scope.root, frozenset({"open"}))
-    split = party_split(portfolio.stages, w.units, scope.root)
+    split = party_split(portfolio.party_days, w.units, scope.root)
     cap = svc.capacity(day, scope.root)
     week = period_containing("week", day)
     ranking = svc.ranking(Period("week", week.start, min(week.end, day), week.label), scope.root)
     figures = {
         Wall.HEATMAP: heat,
-        Wall.WAIT: wait_figure(where_cases_wait(portfolio.stages, svc.rules), theme="wall"),
+        Wall.WAIT: wait_figure(where_cases_wait(portfolio.open_stages, svc.rules), theme="wall"),
         Wall.PARTIES: party_figure(split, utility_share(split), svc.rules.parties, theme="wall"),
         Wall.MAP: capacity_map(
             cap.feeders, cap.substations, cap.points, cap.areas, day, theme="wall", tiles=svc.settings.map_tiles

@@ -125,25 +125,22 @@ def swimlane_figure(
         end_of[r.stage_code] = (lane, end)
         colour = _colour(str(r.state), str(r.status))
         is_open = str(r.state) == "open"
-        fig.add_trace(
-            go.Bar(
-                y=[lane],
-                x=[max((end - start) / day, 0.3) * ms],
-                base=[start],
-                orientation="h",
-                text=r.stage_code,
-                textposition="inside",
-                showlegend=False,
-                width=0.6,
-                marker=dict(color=colour, line=dict(color="#111" if is_open else colour, width=3 if is_open else 1)),
-                hovertemplate=(
-                    f"{r.stage_code} {rules.stage_name(r.stage_code)}<br>{start:%Y-%m-%d} → "
-                    f"{'进行中' if is_open else f'{end:%Y-%m-%d}'}<br>已用 {int(r.elapsed)} / 时限 "
-                    f"{_fmt(r.limit_days)} {'工作日' if r.limit_unit == 'WD' else '自然日'}"
-                    f"<br>责任方 {rules.parties.get(r.party, r.party)}<extra></extra>"
-                ),
-            )
-        )
+        hover = (f"{r.stage_code} {rules.stage_name(r.stage_code)}<br>{start:%Y-%m-%d} → "
+                 f"{'进行中' if is_open else f'{end:%Y-%m-%d}'}<br>已用 {int(r.elapsed)} / 时限 "
+                 f"{_fmt(r.limit_days)} {'工作日' if r.limit_unit == 'WD' else '自然日'}"
+                 f"<br>责任方 {rules.parties.get(r.party, r.party)}<extra></extra>")  # fmt: skip
+        due = getattr(r, "due_on", None)
+        late = str(r.status) == "overdue" and due is not None and pd.notna(due) and pd.Timestamp(due) < end
+        # an overdue stage: the part within its limit in its normal colour, the part past it in the overdue colour
+        parts = [(start, pd.Timestamp(due), STATUS_COLORS["on_time" if not is_open else "normal"]),
+                 (pd.Timestamp(due), end, colour)] if late else [(start, end, colour)]  # fmt: skip
+        for i, (a, b, c) in enumerate(parts):
+            fig.add_trace(go.Bar(
+                y=[lane], x=[max((b - a) / day, 0.3) * ms], base=[a], orientation="h",
+                text=r.stage_code if i == 0 else "", textposition="inside", showlegend=False, width=0.6,
+                marker=dict(color=c, line=dict(color="#111" if is_open else c, width=3 if is_open else 1)),
+                hovertemplate=hover,
+            ))  # fmt: skip
     for a, b in rules.interlocks:
         if a in end_of and b in end_of and end_of[a][0] != end_of[b][0]:
             start_b = pd.Timestamp(stages.loc[stages["stage_code"] == b, "started_on"].iloc[0])

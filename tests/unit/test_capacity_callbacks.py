@@ -43,6 +43,10 @@ def test_map_click_selects_row_and_row_selects_asset():
     assert code == "F:XL003"
     code, _loc, _sel = on_select(Capacity.GRID, None, [{"code": "F:XL010"}])
     assert code == "F:XL010"
+    square = {"features": [{"id": "A", "geometry": {"type": "Polygon", "coordinates": [[[0, 0], [2, 0], [2, 2], [0, 2],
+                                                                                         [0, 0]]]}}]}  # fmt: skip
+    _code, loc, _sel = on_select(Capacity.MAP, {"points": [{"location": "A"}]}, None, square)
+    assert loc == {"lon": 1.0, "lat": 1.0}
 
 
 def test_export(demo_settings):
