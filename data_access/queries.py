@@ -6,7 +6,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 import pandas as pd
-from sqlalchemy import Date, Select, String, and_, case, func, or_, select, type_coerce
+from sqlalchemy import Date, Select, String, and_, case, func, or_, select, text, type_coerce
 from sqlalchemy.orm import Session
 
 from .models import CalendarDay, CalendarYear, Case, Feeder, Meta, Stage, StageDaily, Substation, Unit
@@ -316,6 +316,8 @@ def _open_at(as_of: dt.date) -> list:
 def feeder_load(session: Session, *, as_of: dt.date, reply_stages: tuple[str, ...] = ("G3", "L1")) -> pd.DataFrame:
     """Per feeder, over cases open at as-of (all units: the grid is shared): queued kVA of every open case and
     promised kVA of those whose 供电方案 was already answered (答复未接电)."""
+    if session.bind.dialect.name == "sqlite":
+        return _feeder_load_sqlite(session, as_of, reply_stages)
     # each open case joins its own reply stage through the (case_id, stage_code) index
     reply = and_(Stage.case_id == Case.case_id, Stage.stage_code.in_(reply_stages), Stage.finished_on <= as_of)
     stmt = (
@@ -330,6 +332,26 @@ def feeder_load(session: Session, *, as_of: dt.date, reply_stages: tuple[str, ..
         .group_by(Case.feeder_code)
     )
     return pd.read_sql(stmt, session.connection())
+
+
+# SQLAlchemy's SQLite compiler drops table hints, and without one SQLite walks every case through the feeder or
+# applied_on index (about 2.5 s at a million cases instead of 0.4 s). Fixed SQL, bound parameters only.
+_FEEDER_LOAD_SQLITE = """
+SELECT c.feeder_code AS feeder_code, COUNT(DISTINCT c.case_id) AS open_cases, SUM(c.capacity_kva) AS queued_kva,
+       SUM(CASE WHEN s.case_id IS NOT NULL THEN c.capacity_kva ELSE 0 END) AS promised_kva
+FROM cases AS c INDEXED BY ix_cases_energized_on
+LEFT OUTER JOIN stages AS s ON s.case_id = c.case_id AND s.stage_code IN ({codes}) AND s.finished_on <= :as_of
+WHERE c.feeder_code IS NOT NULL AND c.applied_on <= :as_of AND c.status != 'cancelled'
+  AND (c.energized_on IS NULL OR c.energized_on > :as_of)
+GROUP BY c.feeder_code
+"""
+
+
+def _feeder_load_sqlite(session: Session, as_of: dt.date, reply_stages: tuple[str, ...]) -> pd.DataFrame:
+    names = [f"code{i}" for i in range(len(reply_stages))]
+    sql = text(_FEEDER_LOAD_SQLITE.format(codes=", ".join(f":{n}" for n in names)))
+    params = {"as_of": as_of.isoformat(), **dict(zip(names, reply_stages))}
+    return pd.read_sql(sql, session.connection(), params=params)
 
 
 def fetch_open_points(session: Session, *, as_of: dt.date, scope: Scope, limit: int = 3000) -> pd.DataFrame:

@@ -105,3 +105,15 @@ def test_rollup_filters_match_case_attributes(small_svc):
         key = finished_summary(s, start=dt.date(2024, 1, 1), end=AS_OF, scope=scope, where=CaseFilter(key_only=True))
     assert int(lv["finished"].sum()) == 3  # L1C L1, L2 and B1C L1
     assert int(key["finished"].sum()) == 3  # H1 is the key project
+
+
+def test_feeder_load_counts_open_cases_and_promised_ones(small_svc):
+    from data_access.queries import feeder_load
+
+    with session_scope(small_svc.engine) as s:
+        load = feeder_load(s, as_of=AS_OF).set_index("feeder_code")
+        before_reply = feeder_load(s, as_of=dt.date(2024, 2, 10)).set_index("feeder_code")
+    # H1 (1250 kVA on F1) is open and its 方案答复 G3 finished 2024-02-19; L1C is energized; B1C has no feeder
+    assert load.loc["F1", "open_cases"] == 1 and load.loc["F1", "queued_kva"] == 1250
+    assert load.loc["F1", "promised_kva"] == 1250
+    assert before_reply.loc["F1", "promised_kva"] == 0 and before_reply.loc["F1", "queued_kva"] == 1250
