@@ -57,7 +57,12 @@ def update_portfolio(
     try:
         day = svc.as_of(as_of[:10] if as_of else None)
         scope = resolve_unit(svc, unit, requested, messages)
-        data = svc.portfolio(day, scope.root, frozenset(states), _day(start), _day(end))
+        applied_from = _day(start)
+        if applied_from is None and set(states) - {"open"}:
+            # finished cases pile up for years: without a range, show the last year's applications only
+            applied_from = day - dt.timedelta(days=365)
+            messages.append(f"已送电/已撤销工单默认只显示 {applied_from} 以后申请的，可用“申请日期”调整")
+        data = svc.portfolio(day, scope.root, frozenset(states), applied_from, _day(end))
     except (SQLAlchemyError, ValueError, LookupError) as exc:
         fig = empty_figure("暂无数据")
         return notices([friendly_error(exc)], "danger"), "", [], fig, fig, search

@@ -43,3 +43,12 @@ def test_risk_filter_and_forecast_columns(demo_settings):
     )[1:]
     assert rows and all(r["risk_name"] == "可能延误" for r in rows) and "risk=likely_late" in search
     assert all(r["forecast"] and r["desired"] for r in rows)
+
+
+def test_finished_cases_default_to_the_last_year(demo_settings):
+    svc = BoardService(demo_settings)
+    notice, _c, rows, *_ = update_portfolio(
+        svc, None, "2026-11-20", ["energized"], None, None, None, None, [], None, "", None
+    )
+    assert "2025-11-20 以后申请" in str(notice) and rows
+    assert min(r["applied_on"] for r in rows) >= "2025-11-20"
