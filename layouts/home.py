@@ -19,7 +19,10 @@ def layout(**query) -> html.Div:
     return html.Div(
         [
             dcc.Location(id=Home.URL, refresh=False),
-            html.H2(TITLE, className="page-title"),
+            html.Div(
+                [html.H2(TITLE, className="page-title d-inline-block me-3"),
+                 html.A("打开大屏模式 ↗", href="/wall", target="_blank", className="small")],
+            ),  # fmt: skip
             filter_bar(Home.UNIT, Home.AS_OF, Home.PERIOD, state.unit, state.as_of, state.period),
             html.Div(id=Home.NOTICE),
             dbc.Row(id=Home.KPIS, className="g-3 mb-3"),
