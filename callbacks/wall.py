@@ -34,6 +34,11 @@ function(n, config) {
     const total = secs.reduce((a, b) => a + b, 0);
     let t = (n || 0) %% total, active = shown[0];
     for (let i = 0; i < shown.length; i++) { if (t < secs[i]) { active = shown[i]; break; } t -= secs[i]; }
+    if (window.__wallActive !== active) {
+        // figures drawn while hidden have no size: let plotly re-measure once the view is visible
+        window.__wallActive = active;
+        setTimeout(() => window.dispatchEvent(new Event('resize')), 60);
+    }
     return names.map(v => ({display: v === active ? 'block' : 'none'}));
 }
 """ % str(list(VIEWS))

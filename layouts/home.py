@@ -20,8 +20,10 @@ def layout(**query) -> html.Div:
         [
             dcc.Location(id=Home.URL, refresh=False),
             html.Div(
-                [html.H2(TITLE, className="page-title d-inline-block me-3"),
-                 html.A("打开大屏模式 ↗", href="/wall", target="_blank", className="small")],
+                [
+                    html.H2(TITLE, className="page-title d-inline-block me-3"),
+                    html.A("打开大屏模式 ↗", href="/wall", target="_blank", className="small"),
+                ],
             ),  # fmt: skip
             filter_bar(Home.UNIT, Home.AS_OF, Home.PERIOD, state.unit, state.as_of, state.period),
             html.Div(id=Home.NOTICE),

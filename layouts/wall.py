@@ -41,7 +41,7 @@ def layout(**query) -> html.Div:
     """All views are rendered once and only shown in turn, so rotating never redraws a figure."""
     config = parse_wall(query)
     views = {
-        "kpi": [html.Div(id=Wall.KPIS, className="wall-kpis"), _graph(Wall.HEATMAP)],
+        "kpi": [html.Div(id=Wall.KPIS, className="wall-kpis"), html.Div(_graph(Wall.HEATMAP), className="wall-heat")],
         "bottleneck": [html.Div([_graph(Wall.WAIT), _graph(Wall.PARTIES)], className="wall-two")],
         "capacity": [_graph(Wall.MAP)],
         "ranking": [html.Div(id=Wall.RANKING, className="wall-table")],
