@@ -189,6 +189,8 @@ def report_quarterly(ctx, quarter, unit):
 
 
 def _guard(fn):
+    from sqlalchemy.exc import SQLAlchemyError
+
     from data_access.queries import UnknownUnit
 
     from .workcal import CalendarRangeError, CalendarUnknownError
@@ -197,6 +199,11 @@ def _guard(fn):
         return fn()
     except (UnknownUnit, CalendarUnknownError, CalendarRangeError) as exc:
         raise click.ClickException(str(exc)) from exc
+    except SQLAlchemyError as exc:
+        raise click.ClickException(
+            f"无法读取数据库（{exc.__class__.__name__}）：请确认 BOARD_DATABASE_URL，"
+            "或先运行 board init-db / board demo"
+        ) from exc
 
 
 @main.command()

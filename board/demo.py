@@ -146,7 +146,7 @@ def _stages(rng, cases: pd.DataFrame, rules: Rules, cal: WorkCalendar, as_of: dt
     limit_frame = cases[["customer_class", "capacity_kva", "works_type", "supply"]]
     finish: dict[str, np.ndarray] = {}
     parts = []
-    for code in _process_order(rules):
+    for code in rules.process_order():
         preds = [a for a, b in rules.interlocks if b == code]
         high = cases["customer_class"].eq("high").to_numpy()
         mask = high if code[0] in "GC" else ~high
@@ -186,10 +186,6 @@ def _stages(rng, cases: pd.DataFrame, rules: Rules, cal: WorkCalendar, as_of: dt
         }))  # fmt: skip
     stages = pd.concat(parts, ignore_index=True)
     return _cut_at(rng, stages, as_of)
-
-
-def _process_order(rules: Rules) -> list[str]:
-    return sorted(rules.stage_info, key=lambda c: (c[0] == "L", rules.stage_info[c]["order"]))
 
 
 def _cut_at(rng, stages: pd.DataFrame, as_of: dt.date) -> pd.DataFrame:

@@ -149,7 +149,7 @@ def forecast(
     provisional = np.zeros(n, dtype=bool)
     st = stages[stages["case_id"].isin(index)]
     frame = cases[["case_id", "customer_class", "capacity_kva", "works_type", "supply"]]
-    for code in sorted(rules.stage_info, key=lambda c: (c[0] == "L", rules.stage_info[c]["order"])):
+    for code in rules.process_order():
         applies = cases["customer_class"].eq("high").to_numpy() == (code[0] in "GC")
         if not applies.any():
             continue

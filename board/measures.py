@@ -74,15 +74,17 @@ def case_measures(
     return out.reset_index()
 
 
-def time_by_party(stages: pd.DataFrame) -> pd.DataFrame:
-    """Calendar days of every started stage attributed to its party, per case (long format).
+def party_days(stages: pd.DataFrame, by: tuple[str, ...] = ("case_id", "unit_code")) -> pd.DataFrame:
+    """Calendar days held by each party (started stages; open ones up to as-of), grouped by `by` + party.
 
     Calendar days, not working days: grid stages count WD and customer stages CD, and the question
     "who held the time" is about the customer's waiting, which runs on calendar days.
     """
-    started = stages[stages["state"] != "not_started"]
-    return (
-        started.groupby(["case_id", "party"], as_index=False, observed=True)["elapsed_cd"]
-        .sum()
-        .rename(columns={"elapsed_cd": "days"})
-    )
+    started = stages[stages["state"].astype(str) != "not_started"]
+    keys = [*by, "party"]
+    return started.groupby(keys, observed=True)["elapsed_cd"].sum().rename("days").reset_index()
+
+
+def time_by_party(stages: pd.DataFrame) -> pd.DataFrame:
+    """Days held by each party, per case (long format)."""
+    return party_days(stages, by=("case_id",))

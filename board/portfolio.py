@@ -86,16 +86,8 @@ def where_cases_wait(stages: pd.DataFrame, rules: Rules) -> pd.DataFrame:
     return out.reset_index(names="stage_code")
 
 
-def party_days(stages: pd.DataFrame) -> pd.DataFrame:
-    """Calendar days held by each party per case (started stages; open ones up to as-of): case_id, unit_code,
-    party, days. Computed once per portfolio, so a filter change only selects rows."""
-    started = stages[stages["state"].astype(str) != "not_started"]
-    keys = ["case_id", "unit_code", "party"]
-    return started.groupby(keys, observed=True)["elapsed_cd"].sum().rename("days").reset_index()
-
-
 def party_split(days: pd.DataFrame, units: pd.DataFrame, parent: str) -> pd.DataFrame:
-    """Days held by each party per child unit of `parent`, from `party_days` rows."""
+    """Days held by each party per child unit of `parent`, from `measures.party_days` rows."""
     mapping = child_of(units, parent)
     frame = days.assign(child=days["unit_code"].map(mapping))
     out = frame.groupby(["child", "party"], observed=True)["days"].sum().reset_index()

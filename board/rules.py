@@ -68,6 +68,10 @@ class Rules:
         codes = [c for c in self.stage_info if c.startswith(prefix)]
         return sorted(codes, key=lambda c: self.stage_info[c]["order"])
 
+    def process_order(self) -> list[str]:
+        """Every stage code in process order, the high-voltage chains first, then low voltage."""
+        return sorted(self.stage_info, key=lambda c: (c[0] == "L", self.stage_info[c]["order"]))
+
     def chain_codes(self, chain: str, customer_class: str = "high") -> list[str]:
         """Stage codes of one chain (`grid` or `customer`) for a class, in process order."""
         return [c for c in self.codes_for(customer_class) if self.stage_info[c]["chain"] == chain]

@@ -18,10 +18,10 @@ from .duration import DurationModel, fit, forecast, risk
 from .geo import parse_path
 from .importer import load_calendar
 from .kpi import Kpi, compute_kpis
-from .measures import case_measures, time_by_party
+from .measures import case_measures, party_days, time_by_party
 from .overview import child_of, child_overview
 from .plan import Plan, tracking_plan
-from .portfolio import party_days, progress_strips
+from .portfolio import progress_strips
 from .rankings import Period, bands, rank, unit_measures, with_change
 from .rules import Rules, load_rules
 from .status import stage_status

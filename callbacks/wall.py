@@ -15,6 +15,7 @@ from board.portfolio import party_split, utility_share, where_cases_wait
 from board.rankings import Period, period_containing
 from board.report_tables import display_table
 from board.service import BoardService
+from data_access.queries import NO_FILTER
 from layouts.capacity_figures import capacity_map
 from layouts.common import kpi_cards
 from layouts.figures import heatmap_figure
@@ -53,7 +54,7 @@ def build(svc: BoardService, config: dict, width: int | None) -> dict:
     scale = max(1.0, (width or 1920) / 1920)
     names = dict(zip(w.units["unit_code"], w.units["unit_name"]))
     stage_names = {c: svc.rules.stage_name(c) for c in svc.rules.stage_info}
-    alerts = svc.alerts(day, scope.root, 30, _no_filter())
+    alerts = svc.alerts(day, scope.root, 30, NO_FILTER)
     heat = heatmap_figure(heatmap_matrix("overdue_open", w.units, scope.root, alerts.open_stages, alerts.finished,
                                          svc.rules), "overdue_open", names, stage_names, theme="wall")  # fmt: skip
     portfolio = svc.portfolio(day, scope.root, frozenset({"open"}))
@@ -82,12 +83,6 @@ def build(svc: BoardService, config: dict, width: int | None) -> dict:
         Wall.RANKING: _table(display_table(ranking, "week"), f"本周（{week.label}）业扩时限排名"),
         Wall.WARNINGS: _warnings(warnings),
     }
-
-
-def _no_filter():
-    from data_access.queries import NO_FILTER
-
-    return NO_FILTER
 
 
 def _table(frame: pd.DataFrame, title: str) -> html.Div:

@@ -75,3 +75,8 @@ def test_readme_lists_every_setting():
     readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
     missing = [env for env, _default, _help in settings_table() if env not in readme]
     assert missing == []
+
+
+def test_report_on_an_empty_database_is_a_clear_message(tmp_path):
+    result = run(tmp_path, "report", "kpi", "--as-of", "2026-03-05")
+    assert result.exit_code != 0 and "无法读取数据库" in result.output and "Traceback" not in result.output
