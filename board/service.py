@@ -159,12 +159,16 @@ class BoardService:
         with session_scope(self.engine) as session:
             scope = queries.resolve_scope(session, unit)
             units = queries.fetch_units(session)
-            stages = queries.fetch_open_stages(session, as_of=as_of, scope=scope, where=where)
+            # unfiltered, the open stages are the overview's (cached): the wall and the pages read them once
+            stages = None if where.empty else queries.fetch_open_stages(session, as_of=as_of, scope=scope, where=where)
             finished = queries.finished_summary(
                 session, start=start, end=as_of, scope=scope, by=("unit_code", "stage_code"), where=where
             )
             daily = queries.daily_finished(session, start=trend_start, end=as_of, scope=scope, where=where)
-        open_stages = stage_status(stages, as_of, self.calendar, self.rules)
+        if stages is None:
+            open_stages = self.workload(as_of, unit, period_days).open_stages
+        else:
+            open_stages = stage_status(stages, as_of, self.calendar, self.rules)
         return AlertsData(as_of, scope, units, open_stages, finished, daily)
 
     def late_stages(
