@@ -279,6 +279,96 @@ def recompute(ctx):
     click.echo(f"已重算 {n:,} 个环节。")
 
 
+@main.command()
+@click.option("--as-of", callback=_date, help="数据截至日期（默认今天）")
+@click.option("--pages", default=None, help="页面，逗号分隔：home,progress,alerts,capacity,rankings（默认全部）")
+@click.option("--formats", default=None, help="格式，逗号分隔：png,pdf,html,xlsx（默认全部）")
+@click.option(
+    "--out",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="输出根目录（其下按截至日期建文件夹；默认 BOARD_SNAPSHOT_DIR）",
+)
+@click.option("--size", default=None, help="截图尺寸 宽x高（默认 BOARD_SNAPSHOT_SIZE）")
+@click.option(
+    "--kind",
+    type=click.Choice(["week", "month", "quarter"]),
+    default="week",
+    show_default=True,
+    help="三通报的周期类型（取截至日前最后一个完整周期）",
+)
+@click.option("--unit", default=None, help="只拍这个单位及其下级（默认全公司）")
+@click.pass_context
+def snapshot(ctx, as_of, pages, formats, out, size, kind, unit):
+    """Render pages in headless Chromium into PNG, PDF, offline HTML and XLSX, with a manifest."""
+    import logging
+
+    from . import snapshot as snap
+    from .browser import SnapshotSetupError
+    from .scheduler import parse_size
+
+    settings: Settings = ctx.obj
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s")
+    try:
+        width, height = parse_size(size or settings.snapshot_size)
+        req = snap.SnapshotRequest(
+            as_of=as_of or settings.resolved_as_of(), out=out or settings.resolved_snapshot_dir,
+            pages=snap.parse_list(pages or ",".join(snap.PAGES), snap.PAGES, "页面"),
+            formats=snap.parse_list(formats or ",".join(snap.FORMATS), snap.FORMATS, "格式"),
+            width=width, height=height, kind=kind, unit=unit,
+        )  # fmt: skip
+        manifest = snap.run(settings, req)
+    except (ValueError, SnapshotSetupError) as exc:
+        raise click.ClickException(str(exc)) from exc
+    click.echo(f"快照已写入 {req.folder}：{len(manifest['files'])} 个文件")
+    for failure in manifest["failures"]:
+        click.echo(f"  失败：{failure['title']}（{failure['page']}）：{failure['errors'][-1]}", err=True)
+    if manifest["failures"]:
+        raise click.ClickException(f"{len(manifest['failures'])} 个页面失败，详见 {req.folder / 'manifest.json'}")
+
+
+@main.command()
+@click.option("--list", "list_only", is_flag=True, help="只列出各任务的下次运行时间")
+@click.option(
+    "--run-now", type=click.Choice(["weekly", "monthly"]), default=None, help="立即运行一个任务一次（供 crontab 调用）"
+)
+@click.pass_context
+def scheduler(ctx, list_only, run_now):
+    """Run snapshot jobs on their cron schedules (defaults: Monday 08:00 weekly, 1st 08:00 monthly)."""
+    import logging
+
+    from . import scheduler as sched
+    from .cron import CronError
+
+    settings: Settings = ctx.obj
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
+    try:
+        plan = sched.next_runs(settings)
+    except CronError as exc:
+        raise click.ClickException(str(exc)) from exc
+    if list_only:
+        for job, when in plan:
+            click.echo(f"{job.name:8} {job.cron.text:16} 下次 {when:%Y-%m-%d %H:%M}（数据截至 {job.as_of_for(when)}）")
+        return
+    if run_now:
+        job = next((j for j in sched.jobs(settings) if j.name == run_now), None)
+        if job is None:
+            raise click.ClickException(f"任务 {run_now} 未启用（其 cron 表达式为空）")
+        try:
+            record = sched.run_job(settings, job)
+        except sched.JobBusy as exc:
+            raise click.ClickException(str(exc)) from exc
+        click.echo(json.dumps(record, ensure_ascii=False))
+        if record["status"] != "ok":
+            raise click.ClickException("任务失败，已记录日志并推送")
+        return
+    click.echo(f"定时快照已启动，输出到 {settings.resolved_snapshot_dir}（Ctrl+C 退出）")
+    try:
+        sched.loop(settings)
+    except KeyboardInterrupt:
+        click.echo("已退出")
+
+
 @main.command("settings")
 @click.option("--json", "as_json", is_flag=True)
 def settings_cmd(as_json):

@@ -42,6 +42,13 @@ class Settings:
     notify_smtp_port: int = _setting(25, "预警推送：SMTP 端口")
     notify_smtp_from: str = _setting("", "预警推送：发件人")
     notify_smtp_to: str = _setting("", "预警推送：收件人，逗号分隔")
+    snapshot_dir: str = _setting("", "定时快照输出目录；为空时为数据目录下的 snapshots")
+    snapshot_keep: int = _setting(12, "每个定时快照任务保留最近几次运行的结果")
+    snapshot_pages: str = _setting("home,progress,alerts,capacity,rankings", "快照包含的页面，逗号分隔")
+    snapshot_formats: str = _setting("png,pdf,html,xlsx", "快照格式，逗号分隔（png,pdf,html,xlsx）")
+    snapshot_size: str = _setting("1920x1080", "快照截图尺寸（宽x高，像素）")
+    schedule_weekly: str = _setting("0 8 * * 1", "周通报快照的 cron 表达式（北京时间；为空则停用），取上一个 ISO 周")
+    schedule_monthly: str = _setting("0 8 1 * *", "月度质量通报快照的 cron 表达式（为空则停用），取上个月")
 
     @property
     def resolved_database_url(self) -> str:
@@ -56,6 +63,11 @@ class Settings:
 
         return CapacityRules(self.capacity_allowed_loading, self.capacity_coincidence, self.capacity_green,
                              self.capacity_yellow)  # fmt: skip
+
+    @property
+    def resolved_snapshot_dir(self) -> Path:
+        """Where scheduled snapshots go."""
+        return Path(self.snapshot_dir) if self.snapshot_dir else Path(self.data_dir) / "snapshots"
 
     @property
     def rules_path(self) -> Path:

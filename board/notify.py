@@ -134,3 +134,34 @@ def _mail(settings: Settings, messages: list[dict]) -> None:
     msg.set_content("\n".join(m["text"] for m in messages))
     with smtplib.SMTP(settings.notify_smtp_host, settings.notify_smtp_port, timeout=15) as smtp:
         smtp.send_message(msg)
+
+
+def send_notice(settings: Settings, subject: str, text: str, kind: str = "board_notice") -> list[str]:
+    """One operational message (e.g. a failed scheduled snapshot) to every configured channel; returns the
+    channels' errors (empty when delivered or when no channel is configured)."""
+    message = {"kind": kind, "status": kind, "subject": subject, "text": text,
+               "at": dt.datetime.now().astimezone().isoformat(timespec="seconds")}  # fmt: skip
+    errors = []
+    for name, send in _notice_channels(settings, subject).items():
+        try:
+            send([message])
+        except Exception as exc:  # noqa: BLE001 - report every channel's failure, do not stop at the first
+            errors.append(f"{name}: {exc}")
+    return errors
+
+
+def _notice_channels(settings: Settings, subject: str) -> dict[str, callable]:
+    out = channels(settings)
+    if "email" in out:
+        out["email"] = lambda msgs: _mail_text(settings, subject, "\n".join(m["text"] for m in msgs))
+    return out
+
+
+def _mail_text(settings: Settings, subject: str, body: str) -> None:
+    msg = EmailMessage()
+    msg["Subject"] = subject
+    msg["From"] = settings.notify_smtp_from or "board@localhost"
+    msg["To"] = settings.notify_smtp_to
+    msg.set_content(body)
+    with smtplib.SMTP(settings.notify_smtp_host, settings.notify_smtp_port, timeout=15) as smtp:
+        smtp.send_message(msg)

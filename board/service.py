@@ -118,13 +118,18 @@ class BoardService:
 
     def cached(self, key: tuple, compute):
         """Memoise a view's data per key and data version (a new import invalidates everything)."""
-        key = (*key, self._meta().get("data_version", "0"))
-        hit = self._cache.get(key)
+        version = self._meta().get("data_version", "0")
+        cache = self._cache
+        if cache.get("__version__") != version:
+            # Entries of an older version can never be hit again; dropping them keeps a months-long wall flat.
+            cache.clear()
+            cache["__version__"] = version
+        hit = cache.get(key)
         if hit is None:
             hit = compute()
-            if len(self._cache) >= 64:
-                self._cache.pop(next(iter(self._cache)))
-            self._cache[key] = hit
+            if len(cache) > 64:
+                cache.pop(next(k for k in cache if k != "__version__"))
+            cache[key] = hit
         return hit
 
     @cached_property

@@ -21,6 +21,7 @@ from board.alerts import (
     warning_list,
     weekly_late_rate,
 )  # fmt: skip
+from board.config import LOCAL_TZ
 from board.service import TREND_WEEKS, BoardService
 from board.urlstate import to_search
 from layouts.common import notices
@@ -77,7 +78,7 @@ def update_lists(svc: BoardService, unit, as_of, period, voltage, klass, key, re
     if len(warnings) > WARN_ROWS_SHOWN:
         counts.children.append(html.Div(f"清单显示最严重的 {WARN_ROWS_SHOWN} 条（共 {len(warnings):,} 条）",
                                         className="text-muted small"))  # fmt: skip
-    stamp = f"数据截至 {day:%Y-%m-%d} · 期内指标按截至日前 {period} 天 · 刷新于 {dt.datetime.now():%H:%M:%S}"
+    stamp = f"数据截至 {day:%Y-%m-%d} · 期内指标按截至日前 {period} 天 · 刷新于 {dt.datetime.now(LOCAL_TZ):%H:%M:%S}"
     return trend, counts, rows, stamp
 
 

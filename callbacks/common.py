@@ -9,6 +9,7 @@ import pandas as pd
 from dash import Dash, Input, Output, dcc
 from sqlalchemy.exc import SQLAlchemyError
 
+from board import inert
 from board.service import BoardService
 from data_access.queries import CaseFilter, Scope, UnknownUnit
 
@@ -47,6 +48,7 @@ def register_unit_options(app: Dash, svc: BoardService, dropdown_id: str, url_id
 def download_table(frame: pd.DataFrame, fmt: str, name: str) -> dict:
     """A dcc.Download payload: CSV with a BOM (so Excel reads the Chinese) or an XLSX workbook, stamped by time."""
     stamp = dt.datetime.now().strftime("%Y%m%d-%H%M")
+    frame = inert.frame(frame)
     if fmt == "csv":
         return dict(content="\ufeff" + frame.to_csv(index=False), filename=f"{name}-{stamp}.csv")
     buffer = io.BytesIO()

@@ -8,6 +8,7 @@ import dash_bootstrap_components as dbc
 from dash import Dash, Input, Output, State, html
 from sqlalchemy.exc import SQLAlchemyError
 
+from board.config import LOCAL_TZ
 from board.service import BoardService
 from board.urlstate import to_search
 from layouts.common import kpi_cards, notices
@@ -34,7 +35,7 @@ def update_home(
         table = _unit_table(svc, scope.root, day, period)
     except (SQLAlchemyError, ValueError, LookupError) as exc:
         return notices([friendly_error(exc)], "danger"), [], None, "", to_search(unit, as_of, period)
-    stamp = f"数据截至 {day:%Y-%m-%d}（统计周期：截至日前 {period} 天）· 刷新于 {dt.datetime.now():%H:%M:%S}"
+    stamp = f"数据截至 {day:%Y-%m-%d}（统计周期：截至日前 {period} 天）· 刷新于 {dt.datetime.now(LOCAL_TZ):%H:%M:%S}"
     return notices(messages), kpi_cards(kpis), table, stamp, to_search(unit, as_of and day, period)
 
 
