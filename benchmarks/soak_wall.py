@@ -21,6 +21,7 @@ from pathlib import Path
 from selenium import webdriver
 from selenium.webdriver.chrome.options import Options
 
+from board.auth import add_token
 from board.config import Settings
 from board.demo_load import build_demo
 from board.service import BoardService
@@ -61,7 +62,9 @@ def main() -> None:
     args = p.parse_args()
     work = Path(tempfile.mkdtemp(prefix="board-soak-"))
     settings = Settings(data_dir=str(work), as_of="2026-11-20")
-    build_demo(BoardService(settings), n_cases=args.cases, seed=11, as_of=settings.resolved_as_of())
+    svc = BoardService(settings)
+    build_demo(svc, n_cases=args.cases, seed=11, as_of=settings.resolved_as_of())
+    _token_id, token = add_token(svc.engine, "soak", None)  # the wall signs in with a token, as in production
     env = {**os.environ, "BOARD_DATA_DIR": str(work), "BOARD_AS_OF": "2026-11-20"}
     server = subprocess.Popen([sys.executable, "-m", "board.cli", "serve", "--port", str(args.port)], env=env,
                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # fmt: skip
@@ -73,13 +76,14 @@ def main() -> None:
         options.add_argument(a)
     time.sleep(4)
     driver = webdriver.Chrome(options=options)
-    url = f"http://127.0.0.1:{args.port}/wall?refresh=5&seconds=5,5,5,5,5&reload_hours=48"
+    url = f"http://127.0.0.1:{args.port}/wall?token={token}&refresh=5&seconds=5,5,5,5,5&reload_hours=48"
     start = time.monotonic()
     rows = []
     try:
         driver.get(url)
         next_change = args.change_minutes * 60
-        print(f"soak {url} for {args.minutes} min, sample every {args.sample_seconds} s", flush=True)
+        shown = url.replace(token, "…")
+        print(f"soak {shown} for {args.minutes} min, sample every {args.sample_seconds} s", flush=True)
         print("minute  server_MB  browser_MB  js_heap_MB  stamp", flush=True)
         while (elapsed := time.monotonic() - start) < args.minutes * 60:
             time.sleep(args.sample_seconds)

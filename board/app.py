@@ -7,6 +7,7 @@ from pathlib import Path
 import dash
 from dash import Dash
 
+from . import web_auth
 from .config import Settings
 from .service import BoardService
 from .theme import register_templates
@@ -15,15 +16,17 @@ ASSETS = Path(__file__).resolve().parent.parent / "assets"
 APP_TITLE = "业扩报装可视化监管看板"
 
 
-def create_app(settings: Settings | None = None) -> Dash:
-    """Build the board for a settings object; nothing touches the database until a request needs it."""
+def create_app(settings: Settings | None = None, principal=None) -> Dash:
+    """Build the board for a settings object; nothing touches the database until a request needs it. With a
+    `principal`, every request runs as it without sign-in (the in-process server of `board snapshot`)."""
+    from callbacks import admin as admin_callbacks
     from callbacks import alerts as alerts_callbacks
     from callbacks import capacity as capacity_callbacks
     from callbacks import home as home_callbacks
     from callbacks import progress as progress_callbacks
     from callbacks import rankings as rankings_callbacks
     from callbacks import wall as wall_callbacks
-    from layouts import alerts, capacity, home, progress, rankings, shell, wall
+    from layouts import admin, alerts, capacity, home, progress, rankings, shell, wall
 
     settings = settings or Settings.from_env()
     register_templates()
@@ -38,6 +41,7 @@ def create_app(settings: Settings | None = None) -> Dash:
     )
     svc = BoardService(settings)
     app.server.config["BOARD_SERVICE"] = svc
+    web_auth.install(app.server, svc, principal)
     dash.register_page("home", path="/", name="总览", title=f"总览 · {APP_TITLE}", layout=home.layout, order=0)
     dash.register_page("progress", path="/progress", name="双链进度", title=f"双链进度 · {APP_TITLE}",
                        layout=progress.layout, order=1)  # fmt: skip
@@ -51,6 +55,8 @@ def create_app(settings: Settings | None = None) -> Dash:
                        layout=rankings.layout, order=4)  # fmt: skip
     dash.register_page("wall", path="/wall", name="大屏", title=f"大屏 · {APP_TITLE}", layout=wall.layout,
                        hide_nav=True, order=10)  # fmt: skip
+    dash.register_page("admin", path="/admin", name="管理", title=f"管理 · {APP_TITLE}", layout=admin.layout,
+                       order=11, admin_only=True)  # fmt: skip
     app.layout = shell.layout
     home_callbacks.register(app, svc)
     alerts_callbacks.register(app, svc)
@@ -58,4 +64,5 @@ def create_app(settings: Settings | None = None) -> Dash:
     rankings_callbacks.register(app, svc)
     capacity_callbacks.register(app, svc)
     wall_callbacks.register(app, svc)
+    admin_callbacks.register(app, svc)
     return app

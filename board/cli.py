@@ -78,9 +78,14 @@ def demo(ctx, n_cases, seed, as_of, high_share, if_missing):
                         if_missing=if_missing)  # fmt: skip
     if result is None:
         click.echo("数据库中已有工单，跳过演示数据生成。")
-        return
-    counts = "，".join(f"{k} {v:,}" for k, v in result.items())
-    click.echo(f"演示数据已生成（{time.perf_counter() - t0:.1f} 秒）：{counts}")
+    else:
+        counts = "，".join(f"{k} {v:,}" for k, v in result.items())
+        click.echo(f"演示数据已生成（{time.perf_counter() - t0:.1f} 秒）：{counts}")
+    from .demo_accounts import ensure_demo_accounts
+
+    click.echo("演示账号（仅用于演示数据库）：")
+    for name, role, unit, password in ensure_demo_accounts(svc.engine):
+        click.echo(f"  {name:8} 密码 {password}  {role} {unit or '全部单位'}")
 
 
 @main.command("import")
@@ -298,8 +303,9 @@ def recompute(ctx):
     help="三通报的周期类型（取截至日前最后一个完整周期）",
 )
 @click.option("--unit", default=None, help="只拍这个单位及其下级（默认全公司）")
+@click.option("--user", "username", default=None, help="以这个用户的权限生成（其单位范围，查看人员脱敏）")
 @click.pass_context
-def snapshot(ctx, as_of, pages, formats, out, size, kind, unit):
+def snapshot(ctx, as_of, pages, formats, out, size, kind, unit, username):
     """Render pages in headless Chromium into PNG, PDF, offline HTML and XLSX, with a manifest."""
     import logging
 
@@ -317,7 +323,7 @@ def snapshot(ctx, as_of, pages, formats, out, size, kind, unit):
             formats=snap.parse_list(formats or ",".join(snap.FORMATS), snap.FORMATS, "格式"),
             width=width, height=height, kind=kind, unit=unit,
         )  # fmt: skip
-        manifest = snap.run(settings, req)
+        manifest = snap.run(settings, req, principal=snap.principal_for(settings, username))
     except (ValueError, SnapshotSetupError) as exc:
         raise click.ClickException(str(exc)) from exc
     click.echo(f"快照已写入 {req.folder}：{len(manifest['files'])} 个文件")
@@ -384,6 +390,12 @@ def settings_cmd(as_json):
 def _safe_url(url) -> str:
     return url.render_as_string(hide_password=True)
 
+
+from .cli_access import audit, token, user  # noqa: E402 - commands defined beside, registered here
+
+main.add_command(user)
+main.add_command(token)
+main.add_command(audit)
 
 if __name__ == "__main__":  # pragma: no cover
     main()

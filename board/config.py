@@ -29,6 +29,14 @@ class Settings:
     host: str = _setting("127.0.0.1", "board serve 监听地址")
     port: int = _setting(8050, "board serve 监听端口")
     debug: bool = _setting(False, "Dash 调试模式（仅开发用）")
+    auth: bool = _setting(True, "要求登录（关闭仅用于单机开发；生产模式不允许关闭）")
+    production: bool = _setting(False, "生产模式：没有 BOARD_SECRET_KEY 时拒绝启动，不允许关闭登录")
+    secret_key: str = field(
+        default="", repr=False, metadata={"help": "会话签名密钥（≥32 字符）；开发模式为空时在数据目录生成 .secret_key"}
+    )
+    tls: bool = _setting(False, "生产模式下会话 Cookie 一律带 Secure（经 HTTPS 访问时本来就会带）")
+    behind_proxy: bool = _setting(False, "位于反向代理之后：信任 X-Forwarded-For/Proto（判断 HTTPS 和客户端地址）")
+    snapshot_user: str = _setting("", "定时快照以哪个用户的权限和范围生成（为空则为全公司、不脱敏）")
     capacity_allowed_loading: float = _setting(0.8, "可开放容量：线路/主变允许负载率")
     capacity_coincidence: float = _setting(0.6, "可开放容量：在途报装容量的同时率")
     capacity_green: float = _setting(0.3, "可开放容量：绿色下限（可开放占额定容量比例）")

@@ -80,7 +80,8 @@ def run_job(settings: Settings, job: Job, run_at: dt.datetime | None = None, sna
                 pages=snapshot.parse_list(settings.snapshot_pages, snapshot.PAGES, "页面"),
                 formats=snapshot.parse_list(settings.snapshot_formats, snapshot.FORMATS, "格式"),
             )  # fmt: skip
-            manifest = (snapshot_run or snapshot.run)(settings, req)
+            principal = snapshot.principal_for(settings, settings.snapshot_user)
+            manifest = (snapshot_run or snapshot.run)(settings, req, principal=principal)
             record.update(status="ok" if manifest["ok"] else "failed", folder=str(req.folder),
                           files=len(manifest["files"]), failures=[f["page"] for f in manifest["failures"]])  # fmt: skip
         except Exception as exc:  # noqa: BLE001 - a scheduled run must log and report, never crash the loop

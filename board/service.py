@@ -12,6 +12,7 @@ from sqlalchemy import Engine
 from data_access import queries
 from data_access.engine import DatabaseUnavailable, init_db, make_engine, session_scope
 
+from . import access
 from .capacity import area_of, feeder_capacity, substation_capacity
 from .config import Settings
 from .duration import DurationModel, fit, forecast, risk
@@ -95,15 +96,47 @@ class BoardService:
         with session_scope(self.engine) as session:
             return queries.fetch_units(session)
 
+    def audit(self, action: str, detail: str = "", scope: str | None = None) -> None:
+        """Record what the current principal did (exports, snapshots) in the audit log."""
+        from data_access import accounts
+
+        who = access.current()
+        with session_scope(self.engine) as session:
+            accounts.record(session, who.name, action, scope=scope or who.unit or "*", detail=detail, ip=who.ip)
+
+    def admin_data(self, action: str | None = None) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+        """Users, wall tokens and the newest 1000 audit events — for admins only."""
+        from data_access import accounts
+
+        if not access.current().is_admin:
+            raise queries.OutOfScope("用户与审计日志", "")
+        with session_scope(self.engine) as session:
+            return (accounts.list_users(session), accounts.list_tokens(session),
+                    accounts.fetch_audit(session, limit=1000, action=action))  # fmt: skip
+
+    def visible_units(self) -> pd.DataFrame:
+        """The units the current principal may pick: its subtree (everything for admins)."""
+        units = self.units()
+        root = access.current().unit
+        if root is None:
+            return units
+        path = units.loc[units["unit_code"] == root, "path"]
+        return units[units["path"].str.startswith(path.iloc[0])] if len(path) else units.head(0)
+
+    def _resolve(self, session, unit: str | None) -> queries.Scope:
+        # The one place a scope is made for a view: the current principal bounds it and decides masking
+        who = access.current()
+        return queries.resolve_scope(session, unit, within=who.unit, masked=who.masked)
+
     def scope(self, unit: str | None) -> queries.Scope:
         """The scope of a unit code (default the root); raises queries.UnknownUnit."""
         with session_scope(self.engine) as session:
-            return queries.resolve_scope(session, unit)
+            return self._resolve(session, unit)
 
     def stage_table(self, as_of: dt.date, unit: str | None = None) -> pd.DataFrame:
         """Every stage of the scope's cases with limit, elapsed, state and status as of a date."""
         with session_scope(self.engine) as session:
-            scope = queries.resolve_scope(session, unit)
+            scope = self._resolve(session, unit)
             stages = queries.fetch_stages(session, as_of=as_of, scope=scope)
         table = stage_status(stages, as_of, self.calendar, self.rules)
         return table.rename(columns={"limit_days": "limit"})
@@ -111,7 +144,7 @@ class BoardService:
     def open_workload(self, as_of: dt.date, unit: str | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
         """Open cases and their open stages (with status) as of a date."""
         with session_scope(self.engine) as session:
-            scope = queries.resolve_scope(session, unit)
+            scope = self._resolve(session, unit)
             cases = queries.fetch_open_cases(session, as_of=as_of, scope=scope)
             stages = queries.fetch_open_stages(session, as_of=as_of, scope=scope)
         return cases, stage_status(stages, as_of, self.calendar, self.rules)
@@ -119,6 +152,7 @@ class BoardService:
     def cached(self, key: tuple, compute):
         """Memoise a view's data per key and data version (a new import invalidates everything)."""
         version = self._meta().get("data_version", "0")
+        key = (*key, access.current().cache_key)  # two users of different scopes never share an entry
         cache = self._cache
         if cache.get("__version__") != version:
             # Entries of an older version can never be hit again; dropping them keeps a months-long wall flat.
@@ -144,7 +178,7 @@ class BoardService:
     def _workload(self, as_of: dt.date, unit: str | None, period_days: int) -> "Workload":
         start = as_of - dt.timedelta(days=period_days - 1)
         with session_scope(self.engine) as session:
-            scope = queries.resolve_scope(session, unit)
+            scope = self._resolve(session, unit)
             units = queries.fetch_units(session)
             finished = queries.finished_summary(session, start=start, end=as_of, scope=scope)
             energized = queries.energized_summary(session, start=start, end=as_of, scope=scope)
@@ -162,7 +196,7 @@ class BoardService:
         start = as_of - dt.timedelta(days=period_days - 1)
         trend_start = as_of - dt.timedelta(days=as_of.weekday()) - dt.timedelta(weeks=TREND_WEEKS - 1)
         with session_scope(self.engine) as session:
-            scope = queries.resolve_scope(session, unit)
+            scope = self._resolve(session, unit)
             units = queries.fetch_units(session)
             # unfiltered, the open stages are the overview's (cached): the wall and the pages read them once
             stages = None if where.empty else queries.fetch_open_stages(session, as_of=as_of, scope=scope, where=where)
@@ -182,7 +216,7 @@ class BoardService:
         """Stages of a unit's subtree that finished late in the period (the drill-down of a 超时率 cell)."""
         start = as_of - dt.timedelta(days=period_days - 1)
         with session_scope(self.engine) as session:
-            scope = queries.resolve_scope(session, unit)
+            scope = self._resolve(session, unit)
             return queries.fetch_finished_stages(
                 session, start=start, end=as_of, scope=scope, where=where, stage_code=stage_code, late_only=True
             )
@@ -202,7 +236,7 @@ class BoardService:
 
     def _portfolio(self, as_of, unit, states, applied_from, applied_to) -> "PortfolioData":
         with session_scope(self.engine) as session:
-            scope = queries.resolve_scope(session, unit)
+            scope = self._resolve(session, unit)
             units = queries.fetch_units(session)
             cases, stages = queries.fetch_portfolio(session, as_of=as_of, scope=scope, states=states,
                                                     applied_from=applied_from, applied_to=applied_to)  # fmt: skip
@@ -274,9 +308,11 @@ class BoardService:
     def case_detail(self, case_id: str, as_of: dt.date, unit: str | None = None) -> "CaseDetail | None":
         """One case with its stages' status, measures and tracking plan; None when absent or out of scope."""
         with session_scope(self.engine) as session:
-            scope = queries.resolve_scope(session, unit)
+            scope = self._resolve(session, unit)
             case = queries.fetch_case(session, case_id, scope=scope)
             if case.empty:
+                if queries.case_unit(session, case_id) is not None:
+                    raise queries.OutOfScope(case_id, "工单")
                 return None
             stages = queries.fetch_stages(session, as_of=as_of, scope=scope, case_ids=[case_id])
             names = dict(zip(*zip(*queries.fetch_units(session)[["unit_code", "unit_name"]].to_numpy())))
@@ -305,7 +341,7 @@ class BoardService:
     def _measures(self, period: Period, unit: str | None, with_open: bool) -> pd.DataFrame:
         quality = self.rules.raw["quality"]
         with session_scope(self.engine) as session:
-            scope = queries.resolve_scope(session, unit)
+            scope = self._resolve(session, unit)
             units = queries.fetch_units(session)
             finished = queries.finished_summary(session, start=period.start, end=period.end, scope=scope,
                                                 by=("unit_code", "stage_code"))  # fmt: skip
@@ -337,7 +373,7 @@ class BoardService:
     def _capacity(self, as_of: dt.date, unit: str | None) -> "CapacityData":
         crules = self.settings.capacity_rules()
         with session_scope(self.engine) as session:
-            scope = queries.resolve_scope(session, unit)
+            scope = self._resolve(session, unit)
             units = queries.fetch_units(session)
             subs = queries.fetch_substations(session)
             feeders = queries.fetch_feeders(session)

@@ -88,6 +88,19 @@ def page_url(base: str, spec: PageSpec, req: SnapshotRequest) -> str:
     return f"{base}{spec.path}?{urlencode(query)}"
 
 
+def principal_for(settings: Settings, username: str | None):
+    """The principal a snapshot runs as: a named active user, or None (the system) when no name is given."""
+    if not username:
+        return None
+    from .auth import user_principal
+    from .service import BoardService
+
+    found = user_principal(BoardService(settings).engine, username)
+    if found is None:
+        raise ValueError(f"没有启用的用户 {username}，无法以其权限生成快照")
+    return found
+
+
 def write_atomic(path: Path, data: bytes) -> None:
     """Write to a temporary file next to the target, flush it to disk, then rename over the target."""
     tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
@@ -103,13 +116,15 @@ def sha256(data: bytes) -> str:
 
 
 @contextlib.contextmanager
-def serving(settings: Settings):
-    """Serve the board in this process on a free local port for the length of the block."""
+def serving(settings: Settings, principal=None):
+    """Serve the board in this process on a free local port for the length of the block, every request running
+    as `principal` (default: the system, all units)."""
     from werkzeug.serving import make_server
 
+    from .access import SYSTEM
     from .app import create_app
 
-    app = create_app(settings)
+    app = create_app(settings, principal or SYSTEM)
     logging.getLogger("werkzeug").setLevel(logging.WARNING)  # one line per asset request drowns the run's log
     server = make_server("127.0.0.1", 0, app.server, threaded=True)
     thread = threading.Thread(target=server.serve_forever, name="snapshot-server", daemon=True)
@@ -121,9 +136,11 @@ def serving(settings: Settings):
         thread.join(timeout=10)
 
 
-def run(settings: Settings, req: SnapshotRequest, browser_factory=None) -> dict:
-    """Render every requested page; returns the manifest (also written as manifest.json)."""
+def run(settings: Settings, req: SnapshotRequest, browser_factory=None, principal=None) -> dict:
+    """Render every requested page as `principal` (a user's scope and masking; default all units); returns the
+    manifest (also written as manifest.json)."""
     from . import browser as browser_mod
+    from .access import SYSTEM, acting_as
 
     browser_mod.check_prerequisites()
     settings = dataclasses.replace(settings, as_of=req.as_of.isoformat())
@@ -131,12 +148,14 @@ def run(settings: Settings, req: SnapshotRequest, browser_factory=None) -> dict:
     started = dt.datetime.now(LOCAL_TZ)
     factory = browser_factory or (lambda: browser_mod.Browser(req.width, req.height))
     plotly_js = _plotly_js() if "html" in req.formats else ""
+    principal = principal or SYSTEM
     manifest = {
-        "as_of": req.as_of.isoformat(), "unit": req.unit or "", "kind": req.kind,
+        "as_of": req.as_of.isoformat(), "unit": req.unit or "", "kind": req.kind, "user": principal.name,
         "generated_at": started.isoformat(timespec="seconds"), "size": [req.width, req.height],
         "formats": list(req.formats), "pages": [], "files": [], "failures": [],
     }  # fmt: skip
-    with serving(settings) as (base, svc):
+    with serving(settings, principal) as (base, svc), acting_as(principal):
+        svc.audit("snapshot", f"{','.join(req.pages)} {','.join(req.formats)} {req.as_of}", scope=req.unit)
         browser = factory()
         try:
             for key in req.pages:

@@ -191,7 +191,9 @@ def register(app: Dash, svc: BoardService) -> None:
     def on_export(_csv, _xlsx, rows):
         if not rows:
             return no_update
-        return export_rows(rows, "csv" if ctx.triggered_id == Alerts.EXPORT_CSV else "xlsx")
+        fmt = "csv" if ctx.triggered_id == Alerts.EXPORT_CSV else "xlsx"
+        svc.audit("export", f"超时预警明细 {fmt} {len(rows)} 行")
+        return export_rows(rows, fmt)
 
     @app.callback(
         Output(Alerts.UNIT, "value"), Input({"type": DRILL_UNIT, "code": ALL}, "n_clicks"), prevent_initial_call=True

@@ -287,4 +287,6 @@ def register(app: Dash, svc: BoardService) -> None:
     def on_export(_c, _x, rows):
         if not rows:
             return no_update
-        return export_assets(rows, "csv" if ctx.triggered_id == Capacity.EXPORT_CSV else "xlsx")
+        fmt = "csv" if ctx.triggered_id == Capacity.EXPORT_CSV else "xlsx"
+        svc.audit("export", f"可开放容量 {fmt} {len(rows)} 行")
+        return export_assets(rows, fmt)

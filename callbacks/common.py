@@ -11,21 +11,24 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from board import inert
 from board.service import BoardService
-from data_access.queries import CaseFilter, Scope, UnknownUnit
+from data_access.queries import CaseFilter, OutOfScope, Scope, UnknownUnit
 
 
 def resolve_unit(svc: BoardService, unit: str | None, requested: str | None, messages: list[str]) -> Scope:
     """The scope of the picked unit (or the one named in the URL); an unknown one falls back to the root."""
     try:
         return svc.scope(unit or requested or None)
+    except OutOfScope as exc:
+        messages.append(f"{exc}，已显示您有权查看的范围")
+        return svc.scope(None)
     except UnknownUnit as exc:
-        messages.append(f"{exc}，已显示全公司")
+        messages.append(f"{exc}，已显示默认范围")
         return svc.scope(None)
 
 
 def unit_options(svc: BoardService) -> list[dict]:
     """Dropdown options for the unit tree, indented by level."""
-    units = svc.units()
+    units = svc.visible_units()
     return [{"label": "　" * int(r.level) + r.unit_name, "value": r.unit_code} for r in units.itertuples()]
 
 

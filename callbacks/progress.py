@@ -358,9 +358,14 @@ def register(app: Dash, svc: BoardService) -> None:
         prevent_initial_call=True,
     )
     def on_plan_xlsx(_n, case_id, as_of):
-        detail = svc.case_detail(case_id, svc.as_of(as_of))
+        try:
+            detail = svc.case_detail(case_id, svc.as_of(as_of))
+        except LookupError as exc:  # 无权查看: nothing of that case leaves the server
+            svc.audit("export_refused", f"跟踪计划书 {str(case_id)[:40]}：{exc}")
+            return None
         if detail is None:
             return None
+        svc.audit("export", f"跟踪计划书 {case_id}", scope=str(detail.case["unit_code"]))
         return dcc.send_bytes(plan_workbook(detail), f"跟踪计划书-{case_id}.xlsx")
 
     register_print_button(app, CasePage.PRINT)

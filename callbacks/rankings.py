@@ -35,8 +35,8 @@ def period_options(kind: str, as_of: dt.date, n: int = 12) -> list[dict]:
 
 
 def parent_options(svc: BoardService) -> list[dict]:
-    """Units that have children (a ranking compares siblings)."""
-    units = svc.units()
+    """Units that have children (a ranking compares siblings), within what the user may see."""
+    units = svc.visible_units()
     parents = set(units["parent_code"].dropna())
     return [{"label": "　" * int(r.level) + r.unit_name, "value": r.unit_code}
             for r in units.itertuples() if r.unit_code in parents]  # fmt: skip
@@ -145,7 +145,12 @@ def register(app: Dash, svc: BoardService) -> None:
     )  # fmt: skip
     def on_xlsx(_n, kind, label, unit):
         period = parse_period(kind, label)
-        scope = svc.scope(unit)
+        try:
+            scope = svc.scope(unit)
+        except LookupError as exc:
+            svc.audit("export_refused", f"三通报 {period.label}：{exc}")
+            return None
+        svc.audit("export", f"三通报 {kind} {period.label}", scope=scope.root)
         issuer = svc.units().set_index("unit_code").loc[scope.root, "unit_name"]
         data = ranking_workbook(svc.ranking(period, scope.root), kind, period, issuer)
         return dcc.send_bytes(data, f"{REPORT_NAMES[kind]}-{period.label}.xlsx")

@@ -9,6 +9,7 @@ import pandas as pd
 from sqlalchemy import Date, Select, String, and_, case, func, or_, select, text, type_coerce
 from sqlalchemy.orm import Session
 
+from .masking import mask_frame
 from .models import CalendarDay, CalendarYear, Case, Feeder, Meta, Stage, StageDaily, Substation, Unit
 
 CASE_COLUMNS = [c.name for c in Case.__table__.columns]
@@ -27,12 +28,21 @@ class UnknownUnit(LookupError):
         super().__init__(f"未知的供电单位代码：{code}")
 
 
+class OutOfScope(UnknownUnit):
+    """A unit (or a case of a unit) outside the subtree the caller may see; says so without naming its data."""
+
+    def __init__(self, code: str, what: str = "单位"):
+        LookupError.__init__(self, f"无权查看{what} {code[:40]}")
+        self.code = code
+
+
 @dataclass(frozen=True)
 class Scope:
     """A unit and the codes of its whole subtree; every query is restricted to these codes."""
 
     root: str
     codes: tuple[str, ...]
+    masked: bool = False  # customer names leave the database masked (viewers, the wall)
 
 
 @dataclass(frozen=True)
@@ -90,11 +100,13 @@ def _all(model) -> list:
     return [_col(c) for c in model.__table__.columns]
 
 
-def _frame(session: Session, stmt: Select) -> pd.DataFrame:
+def _frame(session: Session, stmt: Select, scope: Scope | None = None) -> pd.DataFrame:
     frame = pd.read_sql(stmt, session.connection())
     for col in DATE_COLUMNS:
         if col in frame:
             frame[col] = pd.to_datetime(frame[col], format="ISO8601")
+    if scope is not None and scope.masked:
+        mask_frame(frame)
     return frame
 
 
@@ -108,22 +120,33 @@ def root_unit(session: Session) -> str | None:
     return session.scalar(select(Unit.unit_code).where(Unit.parent_code.is_(None)).order_by(Unit.unit_code))
 
 
-def resolve_scope(session: Session, unit_code: str | None) -> Scope:
-    """The scope of a unit (default: the root); raises UnknownUnit for a code not in the tree."""
-    code = unit_code or root_unit(session)
+def resolve_scope(session: Session, unit_code: str | None, *, within: str | None = None,
+                  masked: bool = False) -> Scope:  # fmt: skip
+    """The scope of a unit (default: `within`, else the root). `within` is the subtree the caller may see: a unit
+    outside it raises OutOfScope; a code not in the tree raises UnknownUnit. `masked` masks customer names."""
+    code = unit_code or within or root_unit(session)
     if code is None:
         raise UnknownUnit("(空数据库)")
     path = session.scalar(select(Unit.path).where(Unit.unit_code == code))
     if path is None:
         raise UnknownUnit(code)
+    if within is not None and code != within:
+        allowed = session.scalar(select(Unit.path).where(Unit.unit_code == within))
+        if allowed is None or not path.startswith(allowed):
+            raise OutOfScope(code)
     codes = session.scalars(select(Unit.unit_code).where(Unit.path.startswith(path, autoescape=True)))
-    return Scope(root=code, codes=tuple(sorted(codes)))
+    return Scope(root=code, codes=tuple(sorted(codes)), masked=masked)
+
+
+def case_unit(session: Session, case_id: str) -> str | None:
+    """The unit of a case (None when there is no such case) — to tell "not yours" from "not there"."""
+    return session.scalar(select(Case.unit_code).where(Case.case_id == case_id))
 
 
 def fetch_cases(session: Session, *, as_of: dt.date, scope: Scope) -> pd.DataFrame:
     """Cases of the scope applied on or before as-of."""
     stmt = select(*_all(Case)).where(Case.unit_code.in_(scope.codes), Case.applied_on <= as_of)
-    return _frame(session, stmt)
+    return _frame(session, stmt, scope)
 
 
 def fetch_open_cases(session: Session, *, as_of: dt.date, scope: Scope) -> pd.DataFrame:
@@ -134,7 +157,7 @@ def fetch_open_cases(session: Session, *, as_of: dt.date, scope: Scope) -> pd.Da
         Case.status != "cancelled",
         or_(Case.energized_on.is_(None), Case.energized_on > as_of),
     )
-    return _frame(session, stmt)
+    return _frame(session, stmt, scope)
 
 
 def _portfolio_where(as_of: dt.date, scope: Scope, states: frozenset[str], applied_from, applied_to) -> list:
@@ -164,14 +187,14 @@ def fetch_portfolio(
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """The cases of a portfolio view and all their stage rows, selected by the same SQL conditions."""
     where = _portfolio_where(as_of, scope, states, applied_from, applied_to)
-    cases = _frame(session, select(*_all(Case)).where(*where))
+    cases = _frame(session, select(*_all(Case)).where(*where), scope)
     stages = _frame(session, _stage_select(False).join(Case, Case.case_id == Stage.case_id).where(*where))
     return cases, stages
 
 
 def fetch_case(session: Session, case_id: str, *, scope: Scope) -> pd.DataFrame:
     """One case (zero rows when it does not exist or lies outside the scope)."""
-    return _frame(session, select(*_all(Case)).where(Case.case_id == case_id, Case.unit_code.in_(scope.codes)))
+    return _frame(session, select(*_all(Case)).where(Case.case_id == case_id, Case.unit_code.in_(scope.codes)), scope)
 
 
 def _stage_select(with_case: bool) -> Select:
@@ -201,7 +224,7 @@ def fetch_open_stages(session: Session, *, as_of: dt.date, scope: Scope, where: 
         Case.applied_on <= as_of,
         *where.clauses(),
     )
-    return _frame(session, stmt)
+    return _frame(session, stmt, scope)
 
 
 def fetch_finished_stages(
@@ -224,7 +247,7 @@ def fetch_finished_stages(
         stmt = stmt.where(Stage.stage_code == stage_code)
     if late_only:
         stmt = stmt.where(Stage.on_time.is_(False))
-    return _frame(session, stmt)
+    return _frame(session, stmt, scope)
 
 
 def daily_finished(
@@ -242,7 +265,7 @@ def daily_finished(
         .where(*where.rollup_clauses())
         .group_by(StageDaily.unit_code, StageDaily.finished_on)
     )
-    return _frame(session, stmt)
+    return _frame(session, stmt, scope)
 
 
 def finished_summary(
@@ -364,7 +387,7 @@ def fetch_open_points(session: Session, *, as_of: dt.date, scope: Scope, limit: 
         .order_by(Case.capacity_kva.desc())
         .limit(limit)
     )
-    return pd.read_sql(stmt, session.connection())
+    return _frame(session, stmt, scope)
 
 
 def queued_by_unit(session: Session, *, as_of: dt.date, scope: Scope) -> pd.DataFrame:

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import os
+import shutil
 import uuid
 
 import pytest
+from selenium.webdriver.chrome.options import Options
 
 from board.config import Settings
 from board.rules import load_rules
@@ -28,7 +30,7 @@ def cal():
 
 @pytest.fixture
 def settings(tmp_path):
-    return Settings(data_dir=str(tmp_path / "data"))
+    return Settings(data_dir=str(tmp_path / "data"), auth=False)
 
 
 @pytest.fixture
@@ -90,7 +92,7 @@ def small_svc(any_svc, tmp_path, rules):
 def demo_settings(tmp_path_factory):
     """Settings of a small demo database built once per test (fixed as-of)."""
     folder = tmp_path_factory.mktemp("demo")
-    s = Settings(data_dir=str(folder), as_of="2026-11-20")
+    s = Settings(data_dir=str(folder), as_of="2026-11-20", auth=False)
     from board.demo_load import build_demo
 
     build_demo(BoardService(s), n_cases=800, seed=3, as_of=s.resolved_as_of())
@@ -106,3 +108,35 @@ def _reset_dash_pages():
     dash._pages.PAGE_REGISTRY.clear()
     dash._pages.CONFIG.clear()
     dash._pages.CONFIG.__dict__.clear()
+
+
+# Headless Chromium for dash_duo (tests/integration and tests/security/test_browser_*): system chromium +
+# chromedriver; those tests skip cleanly where they are missing.
+HAVE_BROWSER = bool(shutil.which("chromedriver")) and bool(shutil.which("chromium") or shutil.which("chromium-browser"))
+
+
+def pytest_setup_options():
+    options = Options()
+    options.binary_location = shutil.which("chromium") or shutil.which("chromium-browser") or ""
+    for arg in (
+        "--headless=new",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-dev-shm-usage",
+        "--disable-background-networking",
+        "--window-size=1400,1000",
+    ):
+        options.add_argument(arg)
+    return options
+
+
+def pytest_collection_modifyitems(items):
+    for item in items:
+        if "integration" in str(item.fspath) or "browser" in item.fspath.basename:
+            item.add_marker(pytest.mark.browser)
+            if not HAVE_BROWSER:
+                item.add_marker(
+                    pytest.mark.skip(
+                        reason="chromium/chromedriver not installed (apt-get install chromium chromium-driver)"
+                    )
+                )

@@ -7,3 +7,4 @@ class Shell(StrEnum):
     URL = "shell-url"
     NAV = "shell-nav"
     DB_BANNER = "shell-db-banner"
+    USER = "shell-user"

@@ -12,7 +12,7 @@ NO_SCROLL = "return [document.documentElement.scrollHeight <= window.innerHeight
 def test_wal001_stale_banner_when_database_moves_away_and_back(dash_duo, demo_settings, tmp_path):
     copy = tmp_path / "wall"
     shutil.copytree(demo_settings.data_dir, copy)
-    dash_duo.start_server(create_app(Settings(data_dir=str(copy), as_of="2026-11-20")))
+    dash_duo.start_server(create_app(Settings(data_dir=str(copy), as_of="2026-11-20", auth=False)))
     dash_duo.driver.set_window_size(1920, 1080)
     dash_duo.driver.get(f"{dash_duo.server_url}/wall?refresh=5&views=kpi,warnings&seconds=5,5")
     dash_duo.wait_for_contains_text("#wall-stamp", "数据截至 2026-11-20", timeout=30)

@@ -19,7 +19,7 @@ def sched_settings(tmp_path):
 def fake_snapshot(ok=True):
     calls = []
 
-    def run(settings, req):
+    def run(settings, req, principal=None):
         calls.append(req)
         req.folder.mkdir(parents=True, exist_ok=True)
         (req.folder / "manifest.json").write_text("{}")
@@ -73,7 +73,7 @@ def test_failed_run_is_reported_through_the_push_channel(sched_settings, tmp_pat
 
 
 def test_crash_inside_a_run_is_logged_not_raised(sched_settings, tmp_path):
-    def broken(settings, req):
+    def broken(settings, req, principal=None):
         raise RuntimeError("浏览器崩溃")
 
     record = sched.run_job(sched_settings, sched.jobs(sched_settings)[0], None, broken)
