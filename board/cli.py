@@ -83,9 +83,11 @@ def demo(ctx, n_cases, seed, as_of, high_share, if_missing):
         click.echo(f"演示数据已生成（{time.perf_counter() - t0:.1f} 秒）：{counts}")
     from .demo_accounts import ensure_demo_accounts
 
-    click.echo("演示账号（仅用于演示数据库）：")
-    for name, role, unit, password in ensure_demo_accounts(svc.engine):
-        click.echo(f"  {name:8} 密码 {password}  {role} {unit or '全部单位'}")
+    demo_accounts = [] if svc.settings.production else ensure_demo_accounts(svc.engine)
+    if demo_accounts:
+        click.echo("演示账号（仅用于演示数据库）：")
+    for name, role, unit, password in demo_accounts:
+        click.echo(f"  {name:10} 密码 {password}  {role} {unit or '全部单位'}")
 
 
 @main.command("import")

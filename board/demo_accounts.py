@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from data_access import accounts
+from data_access import accounts, queries
 from data_access.engine import session_scope
 
 from .auth import hash_password
@@ -16,8 +16,11 @@ DEMO_ACCOUNTS = (
 
 
 def ensure_demo_accounts(engine) -> list[tuple[str, str, str | None, str]]:
-    """Create the demo accounts that are missing; returns (name, role, unit, password) of each."""
+    """Create the demo accounts that are missing; returns (name, role, unit, password) of each — only on a
+    database built by `board demo` (a published password must never reach real data)."""
     with session_scope(engine) as session:
+        if queries.read_meta(session).get("dataset") != "demo":
+            return []
         for name, role, unit in DEMO_ACCOUNTS:
             if accounts.get_user(session, name) is None:
                 accounts.add_user(session, name, hash_password(DEMO_PASSWORD), role, unit)

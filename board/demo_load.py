@@ -8,6 +8,7 @@ from pathlib import Path
 
 from sqlalchemy import func, inspect, select
 
+from data_access import writer
 from data_access.engine import SCHEMA_VERSION, init_db, schema_version, session_scope
 from data_access.models import Base, Case
 
@@ -35,6 +36,8 @@ def build_demo(
         svc.rules, load_calendar(engine), as_of=as_of, n_cases=n_cases, seed=seed, high_share=high_share
     )
     result = write_typed(engine, frames, svc.rules)
+    with engine.begin() as conn:
+        writer.set_meta(conn, {"dataset": "demo"})  # demo accounts are only ever added to a demo database
     target = areas_path(svc.settings.data_dir)
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_text(json.dumps(areas, ensure_ascii=False), encoding="utf-8")

@@ -234,7 +234,8 @@ def tables_xlsx(title: str, req: SnapshotRequest, content: dict) -> bytes:
             frame = pd.DataFrame([list(r)[:width] + [None] * (width - len(r)) for r in table["rows"]],
                                  columns=_unique(table["columns"]))  # fmt: skip
             inert.frame(frame).to_excel(writer, sheet_name=name, index=False, startrow=2)
-            writer.sheets[name]["A1"] = f"{title} · {table.get('title') or ''} · 数据截至 {req.as_of}"
+            parts = [title, table.get("title") or "", f"数据截至 {req.as_of}"]
+            writer.sheets[name]["A1"] = " · ".join(p for p in parts if p)
     return buffer.getvalue()
 
 

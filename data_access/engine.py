@@ -37,7 +37,7 @@ def make_engine(url: str) -> Engine:
 
 
 # bump when a table or column changes; a database of another version is rebuilt (demo) or must be re-imported
-SCHEMA_VERSION = "5"
+SCHEMA_VERSION = "6"  # 6: users, wall_tokens, audit_log
 
 
 def init_db(engine: Engine) -> None:

@@ -7,10 +7,16 @@ import datetime as dt
 import dash_bootstrap_components as dbc
 from dash import dcc, html
 
+from board import access
 from board.kpi import Kpi
 from board.urlstate import PERIODS
 
 PERIOD_LABELS = {7: "近 7 天", 30: "近 30 天", 90: "近 90 天", 365: "近一年"}
+
+
+def scope_placeholder() -> str:
+    """What an empty unit picker means for the signed-in user: the company, or the user's own subtree."""
+    return "全公司" if access.current().unit is None else "本单位及下级"
 
 
 def filter_bar(
@@ -19,7 +25,7 @@ def filter_bar(
     """Unit picker, as-of date and (optionally) KPI period, with values taken from the URL."""
     cols = [
         dbc.Col([dbc.Label("供电单位", html_for=unit_id),
-                 dcc.Dropdown(id=unit_id, value=unit, clearable=False, placeholder="全公司")], md=4),
+                 dcc.Dropdown(id=unit_id, value=unit, clearable=False, placeholder=scope_placeholder())], md=4),
         dbc.Col([dbc.Label("数据截至", html_for=as_of_id),
                  dcc.DatePickerSingle(id=as_of_id, date=as_of, display_format="YYYY-MM-DD",
                                       placeholder="今天", clearable=True)], md=3),

@@ -8,6 +8,7 @@ from dash import dcc, html
 from board.rankings import KIND_NAMES
 from board.urlstate import parse_params
 
+from .common import scope_placeholder
 from .ids.rankings import Rankings
 
 TITLE = "三通报"
@@ -25,8 +26,9 @@ def layout(**query) -> html.Div:
                 options=[{"label": f"{n}通报", "value": k} for k, n in KIND_NAMES.items()])], md=3),
             dbc.Col([dbc.Label("通报周期"), dcc.Dropdown(id=Rankings.PERIOD, value=q.get("label", "")[:12] or None,
                                                        clearable=False)], md=3),
-            dbc.Col([dbc.Label("排名范围（对其下级单位排名）"), dcc.Dropdown(id=Rankings.UNIT, value=state.unit,
-                                                                     clearable=False, placeholder="全公司")], md=4),
+            dbc.Col([dbc.Label("排名范围（对其下级单位排名）"),
+                     dcc.Dropdown(id=Rankings.UNIT, value=state.unit, clearable=False,
+                                  placeholder=scope_placeholder())], md=4),
             dbc.Col([dbc.Label("数据截至"), dcc.DatePickerSingle(id=Rankings.AS_OF, date=state.as_of,
                      display_format="YYYY-MM-DD", placeholder="今天", clearable=True)], md=2),
         ],
