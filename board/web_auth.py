@@ -10,6 +10,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import html
+import json
 import logging
 import secrets
 from pathlib import Path
@@ -130,7 +131,7 @@ def _principal(svc):
         found = auth.token_principal(engine, token_id=session["token_id"])
         if found is None:
             session.clear()
-            return _refuse(401, "大屏令牌已吊销")
+            return _revoked_wall() or _refuse(401, "大屏令牌已吊销")
         return found
     if "user" in session:
         found = auth.user_principal(engine, session["user"], session.get("pw"))
@@ -138,6 +139,20 @@ def _principal(svc):
             session.clear()
         return found
     return None
+
+
+def _revoked_wall() -> Response | None:
+    # The wall's refresh gets one answer it can show — a banner, no data — instead of failing silently
+    if request.path != "/_dash-update-component":
+        return None
+    body = request.get_json(silent=True) or {}
+    outputs = body.get("outputs") if isinstance(body.get("outputs"), list) else []
+    if not any(isinstance(o, dict) and o.get("id") == "wall-banner" for o in outputs):
+        return None
+    banner = {"props": {"children": "大屏令牌已吊销，数据不再更新；请联系管理员发放新令牌", "className": "wall-stale"},
+              "type": "Div", "namespace": "dash_html_components"}  # fmt: skip
+    payload = {"multi": True, "response": {"wall-banner": {"children": banner}}}
+    return Response(json.dumps(payload, ensure_ascii=False), status=200, mimetype="application/json")
 
 
 def _wall_may(path: str) -> bool:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from html import escape
+
 import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
@@ -81,7 +83,8 @@ def capacity_map(
                 mode="markers",
                 marker=dict(size=size, color="#7b3fa0", opacity=0.55),
                 text=[
-                    f"{c} {n}<br>{k:,.0f} kVA · {f or '未指定线路'}"
+                    # Plotly reads a subset of HTML in hover text: data goes in escaped, so it shows as typed
+                    f"{escape(str(c))} {escape(str(n))}<br>{k:,.0f} kVA · {escape(str(f or '未指定线路'))}"
                     for c, n, k, f in zip(
                         points["case_id"], points["customer_name"], points["capacity_kva"], points["feeder_code"]
                     )
