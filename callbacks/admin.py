@@ -2,19 +2,30 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import dash_bootstrap_components as dbc
 import pandas as pd
 from dash import Dash, Input, Output
 
 from board import access
+from board.access import ROLES
+from board.config import LOCAL_TZ
 from board.service import BoardService
 from layouts.ids.admin import Admin
+
+
+def _local(v):
+    # stored in UTC; shown in Beijing time like every other time on the board
+    if isinstance(v, dt.datetime):
+        return v.replace(tzinfo=dt.UTC).astimezone(LOCAL_TZ).strftime("%Y-%m-%d %H:%M:%S")
+    return v
 
 
 def _records(frame: pd.DataFrame) -> list[dict]:
     out = frame.astype(object).where(frame.notna(), None)
     for col in out.columns:
-        out[col] = out[col].map(lambda v: v.isoformat(sep=" ", timespec="seconds") if hasattr(v, "isoformat") else v)
+        out[col] = out[col].map(lambda v: _local(v.to_pydatetime() if isinstance(v, pd.Timestamp) else v))
     return out.to_dict("records")
 
 
@@ -23,8 +34,9 @@ def admin_tables(svc: BoardService, action: str | None) -> tuple:
     if not access.current().is_admin:
         refusal = dbc.Alert("无权查看：只有管理员可以查看用户和审计日志。", color="danger")
         return refusal, [], [], [], {"display": "none"}
-    users, tokens, audit = svc.admin_data(action or None)
+    users, tokens, audit = svc.admin_data(None if action in (None, "", "all") else action)
     users["active"] = users["active"].map({True: "启用", False: "停用"})
+    users["role"] = users["role"].map(lambda r: ROLES.get(r, r))
     note = dbc.Alert("只读。增删用户、重置密码、发放或吊销大屏令牌请用 board user … / board token …", color="info")
     return note, _records(users), _records(tokens), _records(audit), {}
 

@@ -11,7 +11,7 @@ from .ids.admin import Admin
 
 TITLE = "管理"
 AUDIT_ACTIONS = {
-    "": "全部事件", "login": "登录", "login_failed": "登录失败", "login_throttled": "登录被限制", "export": "导出",
+    "all": "全部事件", "login": "登录", "login_failed": "登录失败", "login_throttled": "登录被限制", "export": "导出",
     "export_refused": "导出被拒绝", "token_use": "大屏令牌使用", "token_refused": "大屏令牌被拒绝", "snapshot": "快照",
 }  # fmt: skip
 
@@ -69,7 +69,7 @@ def layout(**_query) -> html.Div:
                     _grid(
                         Admin.AUDIT,
                         [
-                            ("at", "时间 (UTC)"),
+                            ("at", "时间"),
                             ("actor", "谁"),
                             ("action", "事件"),
                             ("scope", "范围"),
