@@ -47,8 +47,13 @@ def serve(ctx, host, port, debug):
     """Run the board with Dash's development server (use gunicorn board.wsgi:server in production)."""
     from .app import create_app
 
+    from .web_auth import ProductionConfigError
+
     settings: Settings = ctx.obj
-    app = create_app(settings)
+    try:
+        app = create_app(settings)
+    except ProductionConfigError as exc:
+        raise click.ClickException(str(exc)) from exc
     app.run(host=host or settings.host, port=port or settings.port, debug=settings.debug if debug is None else debug)
 
 
