@@ -55,6 +55,15 @@ def test_sec030_hostile_name_is_text_in_grid_case_page_and_xlsx(dash_duo, app, s
     dash_duo.wait_for_element("#case-swimlanes .js-plotly-plot", timeout=10)
     assert dash_duo.driver.execute_script("return document.querySelectorAll('img[src=\"x\"]').length") == 0
     assert _no_alert(dash_duo.driver)
+    # the page itself, with another 供电所 in the URL: a notice, and only the manager's own cases
+    dash_duo.driver.get(f"{dash_duo.server.url}/progress?unit={FOREIGN}")
+    dash_duo.wait_for_contains_text("#progress-notice", "无权查看", timeout=20)
+    dash_duo.wait_for_element("#progress-grid .ag-row", timeout=10)
+    units = set(dash_duo.driver.execute_script(
+        "return [...document.querySelectorAll(\"#progress-grid .ag-row [col-id='unit_name']\")]"
+        ".map(e => e.textContent);"
+    ))  # fmt: skip
+    assert units == {"城关供电所"}
     with acting_as(for_user("mgr", "manager", OWN)):
         detail = svc.case_detail(case_id, svc.as_of("2026-11-20"))
     sheet = openpyxl.load_workbook(io.BytesIO(plan_workbook(detail))).active
