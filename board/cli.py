@@ -46,7 +46,6 @@ def main(ctx: click.Context, database_url, data_dir, rules):
 def serve(ctx, host, port, debug):
     """Run the board with Dash's development server (use gunicorn board.wsgi:server in production)."""
     from .app import create_app
-
     from .web_auth import ProductionConfigError
 
     settings: Settings = ctx.obj

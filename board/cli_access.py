@@ -17,6 +17,21 @@ def _engine(ctx):
     return svc.engine
 
 
+def _text(value, empty: str) -> str:
+    import pandas as pd
+
+    return empty if value is None or (not isinstance(value, str) and pd.isna(value)) or value == "" else str(value)
+
+
+def _local(stamp) -> str:
+    """A stored UTC time in Beijing time."""
+    import datetime as dt
+
+    from .config import LOCAL_TZ
+
+    return stamp.to_pydatetime().replace(tzinfo=dt.UTC).astimezone(LOCAL_TZ).strftime("%Y-%m-%d %H:%M:%S")
+
+
 def _password(from_stdin: bool) -> tuple[str, bool]:
     if from_stdin:
         return sys.stdin.readline().rstrip("\n"), False
@@ -52,22 +67,17 @@ def user_add(ctx, username, role, unit, password_stdin):
         click.echo(f"初始密码（只显示这一次）：{password}")
 
 
-@user.command("disable")
-@click.argument("username")
-@click.pass_context
-def user_disable(ctx, username):
-    """Disable a user; their open sessions end at the next request."""
-    _run(lambda: auth.set_active(_engine(ctx), username, False))
-    click.echo(f"已停用 {username}")
+def _switch(name: str, active: bool, doc: str, done: str) -> None:
+    @user.command(name, help=doc)
+    @click.argument("username")
+    @click.pass_context
+    def command(ctx, username):
+        _run(lambda: auth.set_active(_engine(ctx), username, active))
+        click.echo(f"{done} {username}")
 
 
-@user.command("enable")
-@click.argument("username")
-@click.pass_context
-def user_enable(ctx, username):
-    """Enable a disabled user again."""
-    _run(lambda: auth.set_active(_engine(ctx), username, True))
-    click.echo(f"已启用 {username}")
+_switch("disable", False, "Disable a user; their open sessions end at the next request.", "已停用")
+_switch("enable", True, "Enable a disabled user again.", "已启用")
 
 
 @user.command("reset")
@@ -91,7 +101,7 @@ def user_list(ctx):
     with session_scope(_engine(ctx)) as session:
         frame = accounts.list_users(session)
     for r in frame.itertuples():
-        click.echo(f"{r.username:16} {r.role:8} {r.unit_code or '*':10} {'启用' if r.active else '停用'}")
+        click.echo(f"{r.username:16} {r.role:8} {_text(r.unit_code, '*'):10} {'启用' if r.active else '停用'}")
 
 
 @click.group()
@@ -130,8 +140,8 @@ def token_list(ctx):
     with session_scope(_engine(ctx)) as session:
         frame = accounts.list_tokens(session)
     for r in frame.itertuples():
-        state = f"已吊销 {r.revoked_at:%Y-%m-%d}" if r.revoked_at is not None and str(r.revoked_at) != "NaT" else "有效"
-        click.echo(f"#{r.id:<4} {r.label:12} {r.unit_code or '*':10} {state}")
+        state = f"已吊销 {_local(r.revoked_at)}" if _text(r.revoked_at, "") else "有效"
+        click.echo(f"#{r.id:<4} {r.label:12} {_text(r.unit_code, '*'):10} {state}")
 
 
 @click.command()
@@ -146,4 +156,4 @@ def audit(ctx, limit, action):
     with session_scope(_engine(ctx)) as session:
         frame = accounts.fetch_audit(session, limit=limit, action=action)
     for r in frame.itertuples():
-        click.echo(f"{r.at:%Y-%m-%d %H:%M:%S} {r.actor:16} {r.action:14} {r.scope or '':10} {r.ip or '':15} {r.detail}")
+        click.echo(f"{_local(r.at)} {r.actor:16} {r.action:14} {_text(r.scope, ''):10} {_text(r.ip, ''):15} {r.detail}")
