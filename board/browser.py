@@ -33,9 +33,17 @@ return {
 # Figures as Plotly JSON (typed arrays become lists) and tables as header + rows, exactly as the page shows them.
 _CONTENT_JS = """
 const plain = (k, v) => (ArrayBuffer.isView(v) ? Array.from(v) : v);
+let maps = 0;
 const figures = Array.from(document.querySelectorAll('.js-plotly-plot'))
   .filter(g => g.offsetParent !== null && g._fullLayout && Array.isArray(g.data) && g.data.length > 0)
-  .map(g => JSON.parse(JSON.stringify({data: g.data, layout: g.layout}, plain)));
+  .map(g => {
+    // map traces need MapLibre's web worker, which browsers refuse to files opened from disk: keep a picture
+    if (g.data.some(t => String(t.type || '').includes('map'))) {
+      g.setAttribute('data-snapshot-map', String(maps));
+      return {map: maps++};
+    }
+    return JSON.parse(JSON.stringify({data: g.data, layout: g.layout}, plain));
+  });
 const titleOf = (el) => {
   const card = el.closest('.card, section, .col, .col-lg-6, .col-lg-7, .col-lg-5');
   const h = card && card.querySelector('h3, h4, h5, .card-header');
@@ -165,13 +173,17 @@ class Browser:
             raise CaptureFailed("页面没有绘出任何图表（空白截图不算成功）")
         if expect == "kpi" and state["kpis"] == 0:
             raise CaptureFailed("页面没有显示任何指标卡（空白截图不算成功）")
-        out = Capture(content=self.driver.execute_script(_CONTENT_JS))
         # A report shows figures, not the figure toolbars a mouse user hovers
         self.driver.execute_script(
             "const s = document.createElement('style');"
             "s.textContent = '.modebar-container, .dash-debug-menu {display: none !important}';"
             "document.head.appendChild(s);"
         )
+        out = Capture(content=self.driver.execute_script(_CONTENT_JS))
+        for fig in out.content.get("figures", []):
+            if "map" in fig:
+                element = self.driver.find_element("css selector", f'[data-snapshot-map="{fig["map"]}"]')
+                fig["image"] = base64.b64encode(element.screenshot_as_png).decode()
         if "png" in formats:
             shot = self.driver.execute_cdp_cmd("Page.captureScreenshot", {"format": "png"})
             out.png = base64.b64decode(shot["data"])

@@ -210,7 +210,7 @@ def _files(spec: PageSpec, req: SnapshotRequest, svc, capture, plotly_js: str, s
     if "pdf" in req.formats:
         out.append((f"{spec.key}.pdf", capture.pdf, "pdf"))
     if "html" in req.formats:
-        text = page_html(spec.title, req.as_of.isoformat(), started.isoformat(timespec="seconds"), capture.content,
+        text = page_html(spec.title, req.as_of.isoformat(), started.strftime("%Y-%m-%d %H:%M"), capture.content,
                          plotly_js)  # fmt: skip
         out.append((f"{spec.key}.html", text.encode(), "html"))
     if "xlsx" in req.formats:

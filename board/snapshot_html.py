@@ -14,7 +14,7 @@ body{font-family:"Noto Sans CJK SC","Microsoft YaHei","PingFang SC",sans-serif;m
 h1{font-size:22px;margin:0 0 4px} .meta{color:#52606d;margin-bottom:16px}
 .kpis{display:flex;flex-wrap:wrap;gap:8px;margin-bottom:16px}
 .kpi{border:1px solid #d9e2ec;border-radius:6px;padding:8px 12px;background:#f8fafc}
-.fig{width:100%;min-height:420px;margin-bottom:16px}
+.fig{width:100%;min-height:420px;margin-bottom:16px} .fig-img{display:block;max-width:100%;margin-bottom:16px}
 table{border-collapse:collapse;font-size:12px;margin-bottom:24px} th,td{border:1px solid #d9e2ec;padding:3px 6px}
 th{background:#f0f4f8;position:sticky;top:0} h2{font-size:16px;margin:20px 0 6px}
 """
@@ -37,21 +37,25 @@ def page_html(title: str, as_of: str, generated_at: str, content: dict, plotly_j
         "</head><body>",
         f"<h1>{esc(title)}</h1>",
         f'<div class="meta">数据截至 {esc(as_of)} · 生成于 {esc(generated_at)}'
-        + (f" · {esc(content.get('heading', ''))}" if content.get("heading") else "")
+        + (f" · {esc(content['heading'])}" if content.get("heading") not in (None, "", title) else "")
         + "</div>",
     ]
     if content.get("kpis"):
         parts.append('<div class="kpis">' + "".join(f'<div class="kpi">{esc(k)}</div>' for k in content["kpis"]))
         parts.append("</div>")
     figures = content.get("figures", [])
-    for i, _fig in enumerate(figures):
-        parts.append(f'<div class="fig" id="fig{i}"></div>')
+    for i, fig in enumerate(figures):
+        if fig.get("image"):
+            parts.append(f'<img class="fig-img" alt="地图" src="data:image/png;base64,{fig["image"]}">')
+        else:
+            parts.append(f'<div class="fig" id="fig{i}"></div>')
+    plots = {f"fig{i}": f for i, f in enumerate(figures) if "data" in f}
     for table in content.get("tables", []):
         parts.append(f"<h2>{esc(table.get('title') or table.get('id', ''))}（{len(table['rows'])} 行）</h2>")
         parts.append(table_html(table["columns"], table["rows"]))
-    parts.append(f"<script>const FIGS = {_script_json(figures)};")
+    parts.append(f"<script>const FIGS = {_script_json(plots)};")
     parts.append(
-        "FIGS.forEach((f, i) => Plotly.newPlot('fig' + i, f.data, Object.assign({}, f.layout, "
+        "Object.entries(FIGS).forEach(([id, f]) => Plotly.newPlot(id, f.data, Object.assign({}, f.layout, "
         "{autosize: true, width: null}), {displaylogo: false, responsive: true}));</script>"
     )
     parts.append("</body></html>")

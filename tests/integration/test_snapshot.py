@@ -13,6 +13,7 @@ from plotly.offline import get_plotlyjs
 from pypdf import PdfReader
 
 from board import snapshot
+from board.browser import Browser
 from board.service import BoardService
 
 AS_OF = dt.date(2026, 11, 20)
@@ -50,6 +51,21 @@ def test_snp001_every_page_in_every_format(demo_settings, tmp_path):
         page = page.replace(plotly_js, "")  # the bundle's own string literals are not references
         assert not re.search(r"""(src|href)=["']?(https?:)?//""", page), key  # opens offline
     assert "Plotly.newPlot" in (folder / "alerts.html").read_text()
+    assert "data:image/png;base64," in (folder / "capacity.html").read_text()  # the map, as a picture
+    # the HTML files draw their figures from a disk, with the network off
+    with Browser(1280, 800) as b:
+        b.driver.execute_cdp_cmd("Network.enable", {})
+        b.driver.execute_cdp_cmd(
+            "Network.emulateNetworkConditions",
+            {"offline": True, "latency": 0, "downloadThroughput": 0, "uploadThroughput": 0},
+        )
+        for key in ("alerts", "capacity", "rankings"):
+            b.driver.get(f"file://{folder}/{key}.html")
+            drawn = b.driver.execute_script(
+                "return [document.querySelectorAll('div.fig').length,"
+                " document.querySelectorAll('div.fig .main-svg').length > 0]"
+            )
+            assert drawn[0] > 0 and drawn[1], key
     # 三通报 in its report layout, period = the last complete ISO week before the as-of date
     sheet = openpyxl.load_workbook(folder / "rankings.xlsx").active
     assert sheet["A1"].value.endswith("业扩时限通报") and "2026-W46" in sheet["A2"].value
