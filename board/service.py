@@ -63,14 +63,18 @@ class BoardService:
         """The version stamp of the data (changes with every import)."""
         return self._meta().get("data_version", "0")
 
-    def check_available(self) -> None:
-        """Raise DatabaseUnavailable when the database cannot serve queries (missing SQLite file, server down)."""
+    def check_file(self) -> None:
+        """Raise DatabaseUnavailable when the embedded SQLite file is missing (connecting would create an empty one)."""
         url = self.engine.url
         if url.get_backend_name() == "sqlite" and url.database not in (None, "", ":memory:"):
             from pathlib import Path
 
             if not Path(url.database).exists():
                 raise DatabaseUnavailable(f"数据库文件不存在：{url.database}")
+
+    def check_available(self) -> None:
+        """Raise DatabaseUnavailable when the database cannot serve queries (missing SQLite file, server down)."""
+        self.check_file()
         try:
             with self.engine.connect() as conn:
                 conn.exec_driver_sql("SELECT 1 FROM meta LIMIT 1")

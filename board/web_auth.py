@@ -18,9 +18,10 @@ from urllib.parse import urlencode
 
 from flask import Flask, Response, g, redirect, request, session
 from flask.sessions import SecureCookieSessionInterface
+from sqlalchemy.exc import SQLAlchemyError
 
 from data_access import accounts
-from data_access.engine import session_scope
+from data_access.engine import DatabaseUnavailable, session_scope
 
 from . import access, auth
 
@@ -112,6 +113,31 @@ def _fixed(principal):
 
 
 def _principal(svc):
+    try:
+        svc.check_file()
+        return _verified_principal(svc)
+    except (SQLAlchemyError, DatabaseUnavailable):
+        # The database is down: the session's signed copy of its principal lets the request through, so the wall
+        # can keep its last good data and say how old it is. No data can be read until the database is back.
+        log.warning("sign-in state not verifiable (database unavailable); using the session's copy")
+        return _from_session()
+
+
+def _from_session():
+    saved = session.get("principal")
+    if not isinstance(saved, dict):
+        return None
+    try:
+        return access.Principal(**saved)
+    except TypeError:
+        return None
+
+
+def _remember(principal) -> None:
+    session["principal"] = {k: v for k, v in dataclasses.asdict(principal).items() if k != "ip"}
+
+
+def _verified_principal(svc):
     engine = svc.engine
     token = request.args.get("token") or request.headers.get("X-Board-Token")
     if token:
@@ -126,6 +152,7 @@ def _principal(svc):
         session.clear()
         session["token_id"] = found.token_id
         session.permanent = True
+        _remember(found)
         return found
     if "token_id" in session:
         found = auth.token_principal(engine, token_id=session["token_id"])
@@ -211,15 +238,20 @@ def _login(svc):
             message = "页面已过期，请重新登录"
         else:
             try:
+                svc.check_file()
                 principal = auth.authenticate(svc.engine, request.form.get("username", ""),
                                               request.form.get("password", ""), request.remote_addr or "")  # fmt: skip
+                stamp = auth.password_stamp(svc.engine, principal.name)
             except auth.AuthError as exc:
                 message = str(exc)
+            except (SQLAlchemyError, DatabaseUnavailable):
+                message = "数据库暂时无法连接，请稍后再试"
             else:
                 session.clear()
                 session["user"] = principal.name
-                session["pw"] = auth.password_stamp(svc.engine, principal.name)
+                session["pw"] = stamp
                 session.permanent = True
+                _remember(principal)
                 return redirect(next_url)
     if not settings.auth:
         return redirect(next_url)

@@ -3,18 +3,23 @@
 import shutil
 
 from board.app import create_app
+from board.auth import add_token
 from board.config import Settings
+from board.service import BoardService
 
 NO_SCROLL = "return [document.documentElement.scrollHeight <= window.innerHeight + 1, " \
             "document.documentElement.scrollWidth <= window.innerWidth + 1];"  # fmt: skip
 
 
 def test_wal001_stale_banner_when_database_moves_away_and_back(dash_duo, demo_settings, tmp_path):
+    # as in production: sign-in on, the wall signed in with its token, so the gate too must survive the outage
     copy = tmp_path / "wall"
     shutil.copytree(demo_settings.data_dir, copy)
-    dash_duo.start_server(create_app(Settings(data_dir=str(copy), as_of="2026-11-20", auth=False)))
+    settings = Settings(data_dir=str(copy), as_of="2026-11-20", secret_key="w" * 40)
+    _id, token = add_token(BoardService(settings).engine, "调度大厅", None)
+    dash_duo.start_server(create_app(settings), navigate=False)
     dash_duo.driver.set_window_size(1920, 1080)
-    dash_duo.driver.get(f"{dash_duo.server_url}/wall?refresh=5&views=kpi,warnings&seconds=5,5")
+    dash_duo.driver.get(f"{dash_duo.server.url}/wall?token={token}&refresh=5&views=kpi,warnings&seconds=5,5")
     dash_duo.wait_for_contains_text("#wall-stamp", "数据截至 2026-11-20", timeout=30)
     dash_duo.wait_for_element("#wall-heatmap .js-plotly-plot", timeout=10)
     assert dash_duo.driver.execute_script(NO_SCROLL) == [True, True]

@@ -103,3 +103,19 @@ def test_sec007_production_needs_a_secret_key_and_sign_in(secure_settings):
         create_app(dataclasses.replace(secure_settings, secret_key="short"))
     with pytest.raises(ProductionConfigError, match="BOARD_AUTH"):
         create_app(dataclasses.replace(secure_settings, production=True, auth=False))
+
+
+def test_sec008_database_down_gives_a_message_not_an_error(client, secure_settings):
+    from pathlib import Path
+
+    login(client, "mgr")
+    db = Path(secure_settings.data_dir) / "board.sqlite"
+    db.rename(db.with_name("away.sqlite"))
+    try:
+        assert client.get("/_dash-layout").status_code == 200  # the session's signed copy still lets the shell load
+        other = client.application.test_client()
+        page = login(other, "viewer")
+        assert "数据库暂时无法连接" in page.get_data(as_text=True)
+        assert not db.exists()  # nothing created an empty database in its place
+    finally:
+        db.with_name("away.sqlite").rename(db)
