@@ -93,9 +93,12 @@ def _gate(svc):
         return None
     if not svc.settings.auth:
         return None  # sign-in switched off (development): everyone is the system principal
-    principal = _principal(svc)
+    principal, verified = _principal(svc)
     if isinstance(principal, Response):
         return principal
+    if principal is not None and not verified and not _wall_may(path):
+        # unverified (database down): only the wall may go on, to show its last good data and their age
+        return _refuse(503, "数据库暂时无法连接，请稍后刷新")
     if principal is None:
         if path.startswith("/_"):
             return _refuse(401, "请先登录")
@@ -113,14 +116,15 @@ def _fixed(principal):
 
 
 def _principal(svc):
+    """(principal or refusal, verified against the database)."""
     try:
         svc.check_file()
-        return _verified_principal(svc)
+        return _verified_principal(svc), True
     except (SQLAlchemyError, DatabaseUnavailable):
-        # The database is down: the session's signed copy of its principal lets the request through, so the wall
-        # can keep its last good data and say how old it is. No data can be read until the database is back.
+        # The database is down: the session's signed copy of its principal lets the wall go on showing its last
+        # good data and their age; nothing else passes until the database answers again.
         log.warning("sign-in state not verifiable (database unavailable); using the session's copy")
-        return _from_session()
+        return _from_session(), False
 
 
 def _from_session():
