@@ -94,6 +94,8 @@ def test_sec032_wall_token_runs_the_wall_until_revoked(dash_duo, secure_settings
     dash_duo.driver.get(f"{dash_duo.server.url}/wall?token={token}&refresh=2&seconds=30")
     dash_duo.wait_for_contains_text("#wall-stamp", "数据截至", timeout=20)
     assert dash_duo.driver.execute_script("return document.querySelectorAll('#shell-nav a').length") == 0
+    dash_duo.wait_for_element("#wall-heatmap .js-plotly-plot", timeout=10)
+    assert dash_duo.get_logs() == []  # no request of the wall was refused
     auth.revoke_token(svc.engine, token_id)
     dash_duo.wait_for_contains_text("#wall-banner", "大屏令牌已吊销", timeout=90)  # at the next refresh
     dash_duo.driver.get(f"{dash_duo.server.url}/wall?token={token}")
