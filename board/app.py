@@ -16,9 +16,9 @@ ASSETS = Path(__file__).resolve().parent.parent / "assets"
 APP_TITLE = "业扩报装可视化监管看板"
 
 
-def create_app(settings: Settings | None = None, principal=None) -> Dash:
+def create_app(settings: Settings | None = None, principal=None, snapshot_key: str | None = None) -> Dash:
     """Build the board for a settings object; nothing touches the database until a request needs it. With a
-    `principal`, every request runs as it without sign-in (the in-process server of `board snapshot`)."""
+    `principal`, requests carrying `snapshot_key` run as it without sign-in (the server of `board snapshot`)."""
     from callbacks import admin as admin_callbacks
     from callbacks import alerts as alerts_callbacks
     from callbacks import capacity as capacity_callbacks
@@ -41,7 +41,7 @@ def create_app(settings: Settings | None = None, principal=None) -> Dash:
     )
     svc = BoardService(settings)
     app.server.config["BOARD_SERVICE"] = svc
-    web_auth.install(app.server, svc, principal)
+    web_auth.install(app.server, svc, principal, snapshot_key)
     dash.register_page("home", path="/", name="总览", title=f"总览 · {APP_TITLE}", layout=home.layout, order=0)
     dash.register_page("progress", path="/progress", name="双链进度", title=f"双链进度 · {APP_TITLE}",
                        layout=progress.layout, order=1)  # fmt: skip

@@ -126,7 +126,7 @@ class Capture:
 class Browser:
     """One headless Chromium session reused for every page of a snapshot run (a start costs seconds)."""
 
-    def __init__(self, width: int, height: int, timeout: float = 90.0):
+    def __init__(self, width: int, height: int, timeout: float = 90.0, headers: dict | None = None):
         from selenium import webdriver
         from selenium.webdriver.chrome.options import Options
         from selenium.webdriver.chrome.service import Service
@@ -143,6 +143,9 @@ class Browser:
         self.driver = webdriver.Chrome(service=Service(driver), options=options)
         self.driver.set_page_load_timeout(timeout)
         self._viewport()
+        if headers:
+            self.driver.execute_cdp_cmd("Network.enable", {})
+            self.driver.execute_cdp_cmd("Network.setExtraHTTPHeaders", {"headers": headers})
 
     def _viewport(self) -> None:
         self.driver.execute_cdp_cmd("Emulation.setDeviceMetricsOverride",

@@ -15,6 +15,7 @@ import io
 import json
 import logging
 import os
+import secrets
 import threading
 from dataclasses import dataclass
 from pathlib import Path
@@ -124,19 +125,20 @@ def serving(settings: Settings, principal=None):
     from .access import SYSTEM
     from .app import create_app
 
-    app = create_app(settings, principal or SYSTEM)
+    key = secrets.token_urlsafe(32)
+    app = create_app(settings, principal or SYSTEM, snapshot_key=key)
     logging.getLogger("werkzeug").setLevel(logging.WARNING)  # one line per asset request drowns the run's log
     server = make_server("127.0.0.1", 0, app.server, threaded=True)
     thread = threading.Thread(target=server.serve_forever, name="snapshot-server", daemon=True)
     thread.start()
     try:
-        yield f"http://127.0.0.1:{server.server_port}", app.server.config["BOARD_SERVICE"]
+        yield f"http://127.0.0.1:{server.server_port}", app.server.config["BOARD_SERVICE"], key
     finally:
         server.shutdown()
         thread.join(timeout=10)
 
 
-def run(settings: Settings, req: SnapshotRequest, browser_factory=None, principal=None) -> dict:
+def run(settings: Settings, req: SnapshotRequest, principal=None) -> dict:
     """Render every requested page as `principal` (a user's scope and masking; default all units); returns the
     manifest (also written as manifest.json)."""
     from . import browser as browser_mod
@@ -146,7 +148,6 @@ def run(settings: Settings, req: SnapshotRequest, browser_factory=None, principa
     settings = dataclasses.replace(settings, as_of=req.as_of.isoformat())
     req.folder.mkdir(parents=True, exist_ok=True)
     started = dt.datetime.now(LOCAL_TZ)
-    factory = browser_factory or (lambda: browser_mod.Browser(req.width, req.height))
     plotly_js = _plotly_js() if "html" in req.formats else ""
     principal = principal or SYSTEM
     manifest = {
@@ -154,13 +155,16 @@ def run(settings: Settings, req: SnapshotRequest, browser_factory=None, principa
         "generated_at": started.isoformat(timespec="seconds"), "size": [req.width, req.height],
         "formats": list(req.formats), "pages": [], "files": [], "failures": [],
     }  # fmt: skip
-    with serving(settings, principal) as (base, svc), acting_as(principal):
+    with serving(settings, principal) as (base, svc, key), acting_as(principal):
+
+        def factory():
+            return browser_mod.Browser(req.width, req.height, headers={"X-Snapshot-Key": key})
+
         svc.audit("snapshot", f"{','.join(req.pages)} {','.join(req.formats)} {req.as_of}", scope=req.unit)
         browser = factory()
         try:
-            for key in req.pages:
-                spec = PAGES[key]
-                browser = _one_page(spec, req, base, svc, browser, factory, manifest, plotly_js, started)
+            for page in req.pages:
+                browser = _one_page(PAGES[page], req, base, svc, browser, factory, manifest, plotly_js, started)
         finally:
             browser.close()
     manifest["finished_at"] = dt.datetime.now(LOCAL_TZ).isoformat(timespec="seconds")

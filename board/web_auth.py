@@ -66,8 +66,9 @@ def _new_key(path: Path) -> str:
     return key
 
 
-def install(server: Flask, svc, fixed=None) -> None:
-    """Put the gate in front of the app's routes; `fixed` (a Principal) skips sign-in and runs everything as it."""
+def install(server: Flask, svc, fixed=None, fixed_key: str | None = None) -> None:
+    """Put the gate in front of the app's routes. `fixed` (a Principal) skips sign-in and runs every request that
+    carries header X-Snapshot-Key = `fixed_key` as it (the in-process server of `board snapshot`)."""
     settings = svc.settings
     if settings.production and not settings.auth:
         raise ProductionConfigError("生产模式不允许关闭登录（BOARD_AUTH=0），看板拒绝启动")
@@ -82,7 +83,7 @@ def install(server: Flask, svc, fixed=None) -> None:
         server.wsgi_app = ProxyFix(server.wsgi_app, x_for=1, x_proto=1)
     server.add_url_rule("/login", "board_login", lambda: _login(svc), methods=["GET", "POST"])
     server.add_url_rule("/logout", "board_logout", _logout, methods=["GET", "POST"])
-    server.before_request((lambda: _fixed(fixed)) if fixed is not None else (lambda: _gate(svc)))
+    server.before_request((lambda: _fixed(fixed, fixed_key)) if fixed is not None else (lambda: _gate(svc)))
     server.teardown_request(_release)
     server.after_request(_headers)
 
@@ -111,8 +112,14 @@ def _gate(svc):
     return None
 
 
-def _fixed(principal):
+def _fixed(principal, key: str | None):
+    if request.path.startswith(PUBLIC_PREFIXES):
+        return None
+    # only our own browser knows the per-run key: another local process cannot borrow the snapshot's principal
+    if not key or not secrets.compare_digest(request.headers.get("X-Snapshot-Key", ""), key):
+        return _refuse(403, "快照服务只接受本次快照的浏览器")
     g.board_principal_token = access.set_current(principal)
+    return None
 
 
 def _principal(svc):

@@ -122,3 +122,22 @@ def test_sec008_database_down_gives_a_message_not_an_error(client, app, secure_s
         assert not db.exists()  # nothing created an empty database in its place
     finally:
         db.with_name("away.sqlite").rename(db)
+
+
+def test_sec009_snapshot_server_answers_only_its_own_browser(secure_settings):
+    from board import snapshot
+    from board.access import for_user
+
+    with snapshot.serving(secure_settings, for_user("mgr", "manager", "YL-QX-01")) as (base, _svc, key):
+        import urllib.error
+        import urllib.request
+
+        def get(headers):
+            try:
+                return urllib.request.urlopen(urllib.request.Request(f"{base}/_dash-layout", headers=headers)).status
+            except urllib.error.HTTPError as exc:
+                return exc.code
+
+        assert get({}) == 403  # another local process
+        assert get({"X-Snapshot-Key": "guess"}) == 403
+        assert get({"X-Snapshot-Key": key}) == 200
