@@ -17,6 +17,15 @@ def _engine(ctx):
     return svc.engine
 
 
+def _read(ctx, query: str, **kwargs):
+    """One of data_access.accounts' listing queries, on its own session."""
+    from data_access import accounts
+    from data_access.engine import session_scope
+
+    with session_scope(_engine(ctx)) as session:
+        return getattr(accounts, query)(session, **kwargs)
+
+
 def _text(value, empty: str) -> str:
     import pandas as pd
 
@@ -95,11 +104,7 @@ def user_reset(ctx, username, password_stdin):
 @click.pass_context
 def user_list(ctx):
     """List users."""
-    from data_access import accounts
-    from data_access.engine import session_scope
-
-    with session_scope(_engine(ctx)) as session:
-        frame = accounts.list_users(session)
+    frame = _read(ctx, "list_users")
     for r in frame.itertuples():
         click.echo(f"{r.username:16} {r.role:8} {_text(r.unit_code, '*'):10} {'启用' if r.active else '停用'}")
 
@@ -134,11 +139,7 @@ def token_revoke(ctx, token_id):
 @click.pass_context
 def token_list(ctx):
     """List tokens (never their text)."""
-    from data_access import accounts
-    from data_access.engine import session_scope
-
-    with session_scope(_engine(ctx)) as session:
-        frame = accounts.list_tokens(session)
+    frame = _read(ctx, "list_tokens")
     for r in frame.itertuples():
         state = f"已吊销 {_local(r.revoked_at)}" if _text(r.revoked_at, "") else "有效"
         click.echo(f"#{r.id:<4} {r.label:12} {_text(r.unit_code, '*'):10} {state}")
@@ -150,10 +151,6 @@ def token_list(ctx):
 @click.pass_context
 def audit(ctx, limit, action):
     """Show the newest audit events."""
-    from data_access import accounts
-    from data_access.engine import session_scope
-
-    with session_scope(_engine(ctx)) as session:
-        frame = accounts.fetch_audit(session, limit=limit, action=action)
+    frame = _read(ctx, "fetch_audit", limit=limit, action=action)
     for r in frame.itertuples():
         click.echo(f"{_local(r.at)} {r.actor:16} {r.action:14} {_text(r.scope, ''):10} {_text(r.ip, ''):15} {r.detail}")
