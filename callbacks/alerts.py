@@ -28,7 +28,7 @@ from layouts.common import notices
 from layouts.figures import empty_figure, heatmap_figure, trend_figure
 from layouts.ids.alerts import DRILL_UNIT, Alerts, drill_unit
 
-from .common import case_filter, download_table, register_unit_options, resolve_unit
+from .common import case_filter, download_table, register_export, register_unit_options, resolve_unit
 from .errors import friendly_error
 
 FILTER_INPUTS = [
@@ -183,17 +183,8 @@ def register(app: Dash, svc: BoardService) -> None:
     def on_cell_click(click, unit, as_of, period, voltage, klass, key, metric, requested):
         return update_drill(svc, click, unit, as_of, period, voltage, klass, key, metric, requested)
 
-    @app.callback(
-        Output(Alerts.DOWNLOAD, "data"),
-        Input(Alerts.EXPORT_CSV, "n_clicks"), Input(Alerts.EXPORT_XLSX, "n_clicks"),
-        State(Alerts.DRILL_GRID, "rowData"), prevent_initial_call=True,
-    )  # fmt: skip
-    def on_export(_csv, _xlsx, rows):
-        if not rows:
-            return no_update
-        fmt = "csv" if ctx.triggered_id == Alerts.EXPORT_CSV else "xlsx"
-        svc.audit("export", f"超时预警明细 {fmt} {len(rows)} 行")
-        return export_rows(rows, fmt)
+    register_export(app, svc, (Alerts.DOWNLOAD, Alerts.EXPORT_CSV, Alerts.EXPORT_XLSX, Alerts.DRILL_GRID),
+                    "超时预警明细", export_rows)  # fmt: skip
 
     @app.callback(
         Output(Alerts.UNIT, "value"), Input({"type": DRILL_UNIT, "code": ALL}, "n_clicks"), prevent_initial_call=True

@@ -17,7 +17,7 @@ from layouts.common import notices
 from layouts.figures import empty_figure
 from layouts.ids.capacity import Capacity
 
-from .common import download_table
+from .common import download_table, register_export
 from .errors import friendly_error
 
 _CODE_IN_HOVER = re.compile(r"（([A-Za-z0-9_\-]+)）")
@@ -277,16 +277,5 @@ def register(app: Dash, svc: BoardService) -> None:
             return [], None, None
         return query(svc, as_of, load, location)
 
-    @app.callback(
-        Output(Capacity.DOWNLOAD, "data"),
-        Input(Capacity.EXPORT_CSV, "n_clicks"),
-        Input(Capacity.EXPORT_XLSX, "n_clicks"),
-        State(Capacity.GRID, "rowData"),
-        prevent_initial_call=True,
-    )
-    def on_export(_c, _x, rows):
-        if not rows:
-            return no_update
-        fmt = "csv" if ctx.triggered_id == Capacity.EXPORT_CSV else "xlsx"
-        svc.audit("export", f"可开放容量 {fmt} {len(rows)} 行")
-        return export_assets(rows, fmt)
+    register_export(app, svc, (Capacity.DOWNLOAD, Capacity.EXPORT_CSV, Capacity.EXPORT_XLSX, Capacity.GRID),
+                    "可开放容量", export_assets)  # fmt: skip

@@ -6,7 +6,7 @@ import datetime as dt
 import io
 
 import pandas as pd
-from dash import Dash, Input, Output, dcc
+from dash import Dash, Input, Output, State, ctx, dcc, no_update
 from sqlalchemy.exc import SQLAlchemyError
 
 from board import inert
@@ -57,6 +57,21 @@ def download_table(frame: pd.DataFrame, fmt: str, name: str) -> dict:
     buffer = io.BytesIO()
     frame.to_excel(buffer, index=False, sheet_name=name[:31])
     return dcc.send_bytes(buffer.getvalue(), f"{name}-{stamp}.xlsx")
+
+
+def register_export(app: Dash, svc: BoardService, ids: tuple[str, str, str, str], what: str, build) -> None:
+    """CSV/XLSX buttons that download a grid's rows as the user sees them (already scoped and masked), audited.
+    `ids` = (download, csv button, xlsx button, grid); `build(rows, fmt)` makes the dcc.Download payload."""
+    download_id, csv_id, xlsx_id, grid_id = ids
+
+    @app.callback(Output(download_id, "data"), Input(csv_id, "n_clicks"), Input(xlsx_id, "n_clicks"),
+                  State(grid_id, "rowData"), prevent_initial_call=True)  # fmt: skip
+    def on_export(_csv, _xlsx, rows):
+        if not rows:
+            return no_update
+        fmt = "csv" if ctx.triggered_id == csv_id else "xlsx"
+        svc.audit("export", f"{what} {fmt} {len(rows)} 行")
+        return build(rows, fmt)
 
 
 def register_print_button(app: Dash, button_id: str) -> None:

@@ -118,3 +118,15 @@ def test_sec016_scope_is_enforced_in_data_access(svc):
         assert scope.root == "YL-QX" and FOREIGN in scope.codes and "YL-DL" not in scope.codes
         frame = fetch_open_cases(s, as_of=__import__("datetime").date(2026, 11, 20), scope=scope)
     assert frame["customer_name"].str.contains(r"\*").all()
+
+
+def test_sec017_grid_exports_are_audited(client, app, svc):
+    import pandas as pd
+
+    login(client, "mgr")
+    rows = [{"case_id": "YK1", "customer_name": "=1+1"}]
+    values = {"alerts-export-csv.n_clicks": 1, "alerts-drill-grid.rowData": rows}
+    response = forge(client, app, "alerts-download", values, triggered="alerts-export-csv.n_clicks")
+    assert "'=1+1" in text(response)  # the cell stays text in Excel
+    audit = pd.read_sql("SELECT actor, action, detail FROM audit_log WHERE action = 'export'", svc.engine)
+    assert audit.values.tolist() == [["mgr", "export", "超时预警明细 csv 1 行"]]
