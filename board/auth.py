@@ -11,7 +11,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from data_access import accounts
 from data_access.engine import session_scope
-from data_access.queries import UnknownUnit, resolve_scope
+from data_access.queries import resolve_scope
 
 from .access import ROLES, Principal, for_token, for_user
 
@@ -149,6 +149,3 @@ def token_principal(engine, token: str | None = None, token_id: int | None = Non
 
 def _digest(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
-
-
-__all__ = ["AuthError", "UnknownUnit", "authenticate", "add_user", "add_token", "revoke_token", "token_principal"]

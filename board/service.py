@@ -158,17 +158,19 @@ class BoardService:
         version = self._meta().get("data_version", "0")
         key = (*key, access.current().cache_key)  # two users of different scopes never share an entry
         cache = self._cache
-        if cache.get("__version__") != version:
+        if self._cache_version != version:
             # Entries of an older version can never be hit again; dropping them keeps a months-long wall flat.
             cache.clear()
-            cache["__version__"] = version
+            self._cache_version = version
         hit = cache.get(key)
         if hit is None:
             hit = compute()
-            if len(cache) > 64:
-                cache.pop(next(k for k in cache if k != "__version__"))
+            if len(cache) >= 64:
+                cache.pop(next(iter(cache)))
             cache[key] = hit
         return hit
+
+    _cache_version: str | None = None
 
     @cached_property
     def _cache(self) -> dict:
