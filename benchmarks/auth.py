@@ -11,11 +11,11 @@ import statistics
 import tempfile
 import time
 
-from board import auth
-from board.app import create_app
 from board.config import Settings
-from board.demo_load import build_demo
-from board.service import BoardService
+from board.demo.load import build_demo
+from board.usecases import auth
+from board.usecases.service import BoardService
+from board.web.app import create_app
 
 
 def per_request(client, n: int, path: str = "/_dash-layout") -> float:

@@ -18,10 +18,10 @@ import time
 os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 
 from board.config import Settings  # noqa: E402
-from board.demo import generate  # noqa: E402
-from board.importer import write_typed  # noqa: E402
-from board.service import BoardService  # noqa: E402
-from board.status import stage_status  # noqa: E402
+from board.demo.generate import generate  # noqa: E402
+from board.domain.status import stage_status  # noqa: E402
+from board.ingest.importer import write_typed  # noqa: E402
+from board.usecases.service import BoardService  # noqa: E402
 from data_access.models import Base  # noqa: E402
 
 

@@ -13,7 +13,7 @@ import statistics
 import time
 
 from board.config import Settings
-from board.service import BoardService
+from board.usecases.service import BoardService
 from callbacks.alerts import update_drill, update_heatmap, update_lists
 from callbacks.progress import update_portfolio
 
@@ -71,7 +71,7 @@ def main() -> None:
 
 def bench_rankings(svc: BoardService, day: str) -> None:
     """三通报: the monthly report for the whole company (its counties), computed afresh each time."""
-    from board.rankings import last_complete
+    from board.domain.rankings import last_complete
 
     month = last_complete("month", svc.as_of(day))
     week = last_complete("week", svc.as_of(day))

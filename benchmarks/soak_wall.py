@@ -22,10 +22,10 @@ from pathlib import Path
 from selenium import webdriver
 from selenium.webdriver.chrome.options import Options
 
-from board.auth import add_token
 from board.config import Settings
-from board.demo_load import build_demo
-from board.service import BoardService
+from board.demo.load import build_demo
+from board.usecases.auth import add_token
+from board.usecases.service import BoardService
 from data_access import writer
 
 

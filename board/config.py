@@ -67,7 +67,7 @@ class Settings:
 
     def capacity_rules(self):
         """The capacity model's thresholds."""
-        from .capacity import CapacityRules
+        from board.domain.capacity import CapacityRules
 
         return CapacityRules(self.capacity_allowed_loading, self.capacity_coincidence, self.capacity_green,
                              self.capacity_yellow)  # fmt: skip

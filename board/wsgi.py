@@ -1,5 +1,5 @@
 """gunicorn entry point: `gunicorn board.wsgi:server`."""
 
-from board.app import create_app
+from board.web.app import create_app
 
 server = create_app().server

@@ -8,10 +8,10 @@ import dash_bootstrap_components as dbc
 import pandas as pd
 from dash import Dash, Input, Output
 
-from board import access
-from board.access import ROLES
 from board.config import LOCAL_TZ
-from board.service import BoardService
+from board.domain import access
+from board.domain.access import ROLES
+from board.usecases.service import BoardService
 from layouts.ids.admin import Admin
 
 

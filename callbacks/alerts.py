@@ -9,7 +9,8 @@ import pandas as pd
 from dash import ALL, Dash, Input, Output, State, ctx, html, no_update
 from sqlalchemy.exc import SQLAlchemyError
 
-from board.alerts import (
+from board.config import LOCAL_TZ
+from board.domain.alerts import (
     DRILL_COLUMNS,
     DRILL_HEADERS,
     METRICS,
@@ -21,12 +22,11 @@ from board.alerts import (
     warning_list,
     weekly_late_rate,
 )  # fmt: skip
-from board.config import LOCAL_TZ
-from board.service import TREND_WEEKS, BoardService
-from board.urlstate import to_search
+from board.usecases.service import TREND_WEEKS, BoardService
 from layouts.common import notices
 from layouts.figures import empty_figure, heatmap_figure, trend_figure
 from layouts.ids.alerts import DRILL_UNIT, Alerts, drill_unit
+from layouts.urlstate import to_search
 
 from .common import case_filter, download_table, register_export, register_unit_options, resolve_unit
 from .errors import friendly_error

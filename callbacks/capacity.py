@@ -9,9 +9,9 @@ import pandas as pd
 from dash import Dash, Input, Output, State, ctx, html, no_update
 from sqlalchemy.exc import SQLAlchemyError
 
-from board.capacity import CLASS_NAMES, candidates, check_load
-from board.geo import parse_path
-from board.service import BoardService
+from board.domain.capacity import CLASS_NAMES, candidates, check_load
+from board.domain.geo import parse_path
+from board.usecases.service import BoardService
 from layouts.capacity_figures import capacity_map, class_share, substation_bars, supply_demand
 from layouts.common import notices
 from layouts.figures import empty_figure

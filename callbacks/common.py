@@ -9,8 +9,8 @@ import pandas as pd
 from dash import Dash, Input, Output, State, ctx, dcc, no_update
 from sqlalchemy.exc import SQLAlchemyError
 
-from board import inert
-from board.service import BoardService
+from board.domain import inert
+from board.usecases.service import BoardService
 from data_access.queries import CaseFilter, OutOfScope, Scope, UnknownUnit
 
 

@@ -9,10 +9,10 @@ from dash import Dash, Input, Output, State, html
 from sqlalchemy.exc import SQLAlchemyError
 
 from board.config import LOCAL_TZ
-from board.service import BoardService
-from board.urlstate import to_search
+from board.usecases.service import BoardService
 from layouts.common import kpi_cards, notices
 from layouts.ids.home import Home
+from layouts.urlstate import to_search
 
 from .common import register_unit_options, resolve_unit
 from .errors import friendly_error

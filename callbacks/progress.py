@@ -1,28 +1,28 @@
-"""双链进度 callbacks: portfolio filters → table, bottleneck and 责任边界; case detail and its tracking plan."""
+"""双链进度 callbacks: portfolio filters → table, bottleneck and 责任边界; the 工期预估 calculator."""
 
 from __future__ import annotations
 
 import datetime as dt
-import io
 
 import dash_bootstrap_components as dbc
 import numpy as np
 import pandas as pd
-from dash import Dash, Input, Output, State, dcc, html
+from dash import Dash, Input, Output, State, html
 from sqlalchemy.exc import SQLAlchemyError
 
-from board.duration import RISK_NAMES
-from board.portfolio import PortfolioFilter, apply_filter, party_split, utility_share, where_cases_wait
-from board.rules import CASE_STATUS_NAMES, CLASS_NAMES
-from board.service import BoardService
-from board.urlstate import parse_params, to_search
+from board.domain.duration import RISK_NAMES
+from board.domain.portfolio import PortfolioFilter, apply_filter, party_split, utility_share, where_cases_wait
+from board.domain.rules import CASE_STATUS_NAMES, CLASS_NAMES
+from board.usecases.service import BoardService
+from layouts.case_page import date_text
 from layouts.common import notices
 from layouts.figures import empty_figure
-from layouts.ids.progress import CasePage, Progress
+from layouts.ids.progress import Progress
 from layouts.progress import PARTIES, RISKS, STATES
-from layouts.progress_figures import duration_figure, party_figure, swimlane_figure, wait_figure
+from layouts.progress_figures import duration_figure, party_figure, wait_figure
+from layouts.urlstate import parse_params, to_search
 
-from .common import register_print_button, register_unit_options, resolve_unit
+from .common import register_unit_options, resolve_unit
 from .errors import friendly_error
 
 ROWS_SHOWN = 2000
@@ -118,19 +118,13 @@ def _rows(cases: pd.DataFrame, names: dict, svc: BoardService, as_of) -> list[di
             "grid_wd": top["grid_wd"].astype(int),
             "customer_vs_base": base,
             "supervision_level": top["supervision_level"],
-            "forecast": [_date_text(f, p) for f, p in zip(top["forecast_on"], top["provisional"])],
+            "forecast": [date_text(f, p) for f, p in zip(top["forecast_on"], top["provisional"])],
             "desired": pd.to_datetime(top["desired_on"]).dt.strftime("%Y-%m-%d").fillna(""),
             "risk_name": top["risk"].map(RISK_NAMES).fillna("—"),
             "manager": top["manager"].fillna(""),
             "link_query": f"?as_of={as_of[:10]}" if as_of else "",
         }
     ).to_dict("records")
-
-
-def _date_text(day, provisional) -> str:
-    if day is None or pd.isna(day):
-        return ""
-    return f"{pd.Timestamp(day):%Y-%m-%d}" + ("（暂定）" if provisional is True else "")
 
 
 def calculate(svc: BoardService, capacity_text, voltage, as_of) -> tuple:
@@ -167,151 +161,6 @@ def calculate(svc: BoardService, capacity_text, voltage, as_of) -> tuple:
     return html.Div(text), duration_figure(points, model, capacity)
 
 
-def render_case(svc: BoardService, case_id: str, as_of: str | None):
-    """The case page body: header, measures, swimlanes, tracking plan; a clear notice when absent."""
-    try:
-        day = svc.as_of(as_of)
-        detail = svc.case_detail(case_id, day)
-    except (SQLAlchemyError, ValueError, LookupError) as exc:
-        return dbc.Alert(friendly_error(exc), color="danger")
-    if detail is None:
-        return dbc.Alert(f"找不到工单 “{case_id}”，或无权查看。", color="warning")
-    c, m, rules = detail.case, detail.measures, svc.rules
-    holder = "、".join(rules.parties.get(p, p) for p in str(m.get("holding_party") or "").split(",") if p) or "—"
-    header = html.Div(
-        [
-            html.H2(f"{c['case_id']} · {c['customer_name']}", className="page-title"),
-            html.Div(
-                f"{detail.unit_name} · {CLASS_NAMES.get(c['customer_class'], '')} · {c['voltage_kv']:g} kV · "
-                f"{c['capacity_kva']:g} kVA · 申请 {c['applied_on']:%Y-%m-%d} · "
-                f"状态 {CASE_STATUS_NAMES.get(m['state_as_of'], '')} · 当前责任方 {holder} · "
-                f"督办 {int(m['supervision_level'])} 级 · 接电停电计划 {rules.outage_tier(float(c['voltage_kv']))}",
-                className="text-muted mb-3",
-            ),
-        ]
-    )
-    return html.Div(
-        [
-            header,
-            _forecast_line(svc, detail, day),
-            _measure_cards(detail),
-            dcc.Graph(
-                figure=swimlane_figure(detail.stages, detail.plan.rows, day, rules),
-                id="case-swimlanes",
-                config={"displaylogo": False},
-            ),
-            _plan_section(detail),
-        ]
-    )
-
-
-def _forecast_line(svc: BoardService, detail, day: dt.date) -> html.Div:
-    """Forecast energization and risk of an open case, beside its desired date."""
-    if detail.measures["state_as_of"] != "open":
-        return html.Div()
-    fc = svc.forecasts(detail.measures.to_frame().T.reset_index(drop=True), detail.stages, day).iloc[0]
-    desired = detail.case["desired_on"]
-    desired_text = "未填写" if pd.isna(desired) else f"{pd.Timestamp(desired):%Y-%m-%d}"
-    expected = _date_text(fc["forecast_on"], bool(fc["provisional"]))
-    return html.Div(
-        f"预计送电 {expected}（较慢情形 {_date_text(fc['late_on'], False)}）"
-        f" · 期望送电 {desired_text} · 风险：{RISK_NAMES.get(fc['risk'], '—')}",
-        className="mb-2 fw-bold",
-    )
-
-
-def _measure_cards(detail) -> dbc.Row:
-    m = detail.measures
-    grid_target = 16  # 象山 high-voltage grid chain total (SPEC §4.2)
-    cards = [
-        (
-            "接电时长" if m["state_as_of"] == "energized" else "已历时",
-            f"{m['connect_cd']:.0f} 天（{m['connect_wd']:.0f} 工作日）"
-            if m["state_as_of"] == "energized"
-            else f"{m['age_cd']} 天",
-        ),
-        ("供电部门流转耗时", f"{m['grid_wd']:.0f} / 目标 {grid_target} 工作日"),
-        (
-            "客户侧工程",
-            "—"
-            if m["customer_cd"] != m["customer_cd"]
-            else f"{m['customer_cd']:.0f} / 基准 {m['baseline_cd']:.0f} 天（{m['baseline_flag']}）",
-        ),
-        (
-            "各方占用（自然日）",
-            "；".join(f"{PARTIES.get(r.party, r.party)} {r.days}" for r in detail.by_party.itertuples()) or "—",
-        ),
-    ]
-    return dbc.Row(
-        [
-            dbc.Col(dbc.Card(dbc.CardBody([html.Div(k, className="kpi-label"), html.Div(v, className="fs-5")])), md=3)
-            for k, v in cards
-        ],
-        className="g-2 mb-2",
-    )
-
-
-def _plan_section(detail) -> html.Div:
-    plan = detail.plan
-    if plan.desired_on is None:
-        status = dbc.Alert(
-            f"客户未填写期望送电日期；按各环节时限正排，最早可送电 {plan.earliest_energization}。", color="info"
-        )
-    elif plan.feasible:
-        status = dbc.Alert(f"按期望送电日期 {plan.desired_on} 倒排，计划可行。", color="success")
-    else:
-        status = dbc.Alert(
-            f"期望送电日期 {plan.desired_on} 不可行（倒排的起点早于申请日期）；按时限正排，"
-            f"最早可送电日期为 {plan.earliest_energization}。",
-            color="danger",
-        )
-    if plan.provisional:
-        status.children += "（部分日期落在尚未导入节假日日历的年份，按周一至周五暂定）"
-    head = html.Thead(html.Tr([html.Th(h) for h in ("环节", "责任方", "时限", "计划开始", "计划完成")]))
-    body = html.Tbody(
-        [
-            html.Tr(
-                [
-                    html.Td(f"{r.code} {r.name}"),
-                    html.Td(PARTIES.get(r.party, r.party)),
-                    html.Td(f"{r.limit:g} {'工作日' if r.unit == 'WD' else '自然日'}"),
-                    html.Td(str(r.start)),
-                    html.Td(str(r.finish)),
-                ]
-            )
-            for r in plan.rows.itertuples()
-        ]
-    )
-    return html.Div(
-        [
-            html.H4("阳光全程跟踪计划书", className="mt-3"),
-            status,
-            dbc.Table([head, body], bordered=True, size="sm", className="plan-table"),
-        ]
-    )
-
-
-def plan_workbook(detail) -> bytes:
-    """The tracking plan as an XLSX workbook (title rows, then the table)."""
-    rows = detail.plan.rows
-    table = pd.DataFrame(
-        {
-            "环节": rows["code"] + " " + rows["name"],
-            "责任方": rows["party"].map(PARTIES),
-            "时限": rows["limit"].map("{:g}".format) + rows["unit"].map({"WD": " 工作日", "CD": " 自然日"}),
-            "计划开始": rows["start"].astype(str),
-            "计划完成": rows["finish"].astype(str),
-        }
-    )
-    buffer = io.BytesIO()
-    with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
-        table.to_excel(writer, sheet_name="计划书", index=False, startrow=3)
-        sheet = writer.sheets["计划书"]
-        sheet["A1"] = f"阳光全程跟踪计划书 · {detail.case['case_id']} · {detail.case['customer_name']}"
-        sheet["A2"] = f"期望送电 {detail.plan.desired_on or '未填写'} · 最早可送电 {detail.plan.earliest_energization}"
-    return buffer.getvalue()
-
-
 def register(app: Dash, svc: BoardService) -> None:
     """Attach the 双链进度 callbacks to an app."""
     register_unit_options(app, svc, Progress.UNIT, Progress.URL)
@@ -345,27 +194,3 @@ def register(app: Dash, svc: BoardService) -> None:
     )  # fmt: skip
     def on_calculate(capacity, voltage, as_of):
         return calculate(svc, capacity, voltage, as_of)
-
-    @app.callback(Output(CasePage.BODY, "children"), Input(CasePage.CASE_ID, "data"), State(CasePage.AS_OF, "data"))
-    def on_case(case_id, as_of):
-        return render_case(svc, case_id, as_of)
-
-    @app.callback(
-        Output(CasePage.DOWNLOAD, "data"),
-        Input(CasePage.XLSX, "n_clicks"),
-        State(CasePage.CASE_ID, "data"),
-        State(CasePage.AS_OF, "data"),
-        prevent_initial_call=True,
-    )
-    def on_plan_xlsx(_n, case_id, as_of):
-        try:
-            detail = svc.case_detail(case_id, svc.as_of(as_of))
-        except LookupError as exc:  # 无权查看: nothing of that case leaves the server
-            svc.audit("export_refused", f"跟踪计划书 {str(case_id)[:40]}：{exc}")
-            return None
-        if detail is None:
-            return None
-        svc.audit("export", f"跟踪计划书 {case_id}", scope=str(detail.case["unit_code"]))
-        return dcc.send_bytes(plan_workbook(detail), f"跟踪计划书-{case_id}.xlsx")
-
-    register_print_button(app, CasePage.PRINT)

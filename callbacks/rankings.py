@@ -10,14 +10,14 @@ import plotly.graph_objects as go
 from dash import Dash, Input, Output, State, dcc, html
 from sqlalchemy.exc import SQLAlchemyError
 
-from board.rankings import MEASURES, RATES, REPORT_NAMES, Period, last_complete, parse_period, summary
-from board.report_tables import display_table, ranking_workbook
-from board.service import BoardService
-from board.theme import template_for
-from board.urlstate import to_search
+from board.domain.rankings import MEASURES, RATES, REPORT_NAMES, Period, last_complete, parse_period, summary
+from board.usecases.service import BoardService
 from layouts.common import notices
 from layouts.figures import empty_figure
 from layouts.ids.rankings import Rankings
+from layouts.report_tables import display_table, ranking_workbook
+from layouts.theme import template_for
+from layouts.urlstate import to_search
 
 from .common import register_print_button, resolve_unit
 from .errors import friendly_error

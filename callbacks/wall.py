@@ -8,19 +8,19 @@ import dash_bootstrap_components as dbc
 import pandas as pd
 from dash import Dash, Input, Output, State, html, no_update
 
-from board.alerts import drill_rows, heatmap_matrix, warning_list
 from board.config import LOCAL_TZ
-from board.mask import mask_name
-from board.portfolio import party_split, utility_share, where_cases_wait
-from board.rankings import Period, period_containing
-from board.report_tables import display_table
-from board.service import BoardService
+from board.domain.alerts import drill_rows, heatmap_matrix, warning_list
+from board.domain.portfolio import party_split, utility_share, where_cases_wait
+from board.domain.rankings import Period, period_containing
+from board.usecases.service import BoardService
+from data_access.masking import mask_name
 from data_access.queries import NO_FILTER
 from layouts.capacity_figures import capacity_map
 from layouts.common import kpi_cards
 from layouts.figures import heatmap_figure
 from layouts.ids.wall import VIEWS, Wall, view_id
 from layouts.progress_figures import party_figure, wait_figure
+from layouts.report_tables import display_table
 
 from .errors import friendly_error
 

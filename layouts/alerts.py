@@ -6,8 +6,8 @@ import dash_ag_grid as dag
 import dash_bootstrap_components as dbc
 from dash import dcc, html
 
-from board.alerts import DRILL_COLUMNS, DRILL_HEADERS, METRICS
-from board.urlstate import CLASSES, VOLTAGES, parse_params
+from board.domain.alerts import DRILL_COLUMNS, DRILL_HEADERS, METRICS
+from layouts.urlstate import CLASSES, VOLTAGES, parse_params
 
 from .common import GRID_OPTIONS, filter_bar
 from .ids.alerts import Alerts

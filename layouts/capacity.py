@@ -6,8 +6,8 @@ import dash_ag_grid as dag
 import dash_bootstrap_components as dbc
 from dash import dcc, html
 
-from board.capacity import CLASS_NAMES
-from board.urlstate import parse_params
+from board.domain.capacity import CLASS_NAMES
+from layouts.urlstate import parse_params
 
 from .common import GRID_OPTIONS
 from .ids.capacity import Capacity

@@ -8,9 +8,9 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
-from board.capacity import CLASS_NAMES
-from board.geo import parse_path
-from board.theme import CAPACITY_COLORS, template_for
+from board.domain.capacity import CLASS_NAMES
+from board.domain.geo import parse_path
+from layouts.theme import CAPACITY_COLORS, template_for
 
 HIGHLIGHT = "#00b3e6"
 

@@ -7,9 +7,9 @@ import datetime as dt
 import dash_bootstrap_components as dbc
 from dash import dcc, html
 
-from board import access
-from board.kpi import Kpi
-from board.urlstate import PERIODS
+from board.domain import access
+from board.domain.kpi import Kpi
+from layouts.urlstate import PERIODS
 
 PERIOD_LABELS = {7: "近 7 天", 30: "近 30 天", 90: "近 90 天", 365: "近一年"}
 

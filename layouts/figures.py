@@ -6,8 +6,8 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
-from board.alerts import METRICS
-from board.theme import template_for
+from board.domain.alerts import METRICS
+from layouts.theme import template_for
 
 
 def heatmap_figure(

@@ -5,7 +5,7 @@ from __future__ import annotations
 import dash_bootstrap_components as dbc
 from dash import dcc, html
 
-from board.urlstate import parse_params
+from layouts.urlstate import parse_params
 
 from .common import filter_bar
 from .ids.home import Home

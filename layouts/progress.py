@@ -6,8 +6,8 @@ import dash_ag_grid as dag
 import dash_bootstrap_components as dbc
 from dash import dcc, html
 
-from board.portfolio import CHIP_NAMES
-from board.urlstate import CLASSES, VOLTAGES, parse_params
+from board.domain.portfolio import CHIP_NAMES
+from layouts.urlstate import CLASSES, VOLTAGES, parse_params
 
 from .common import GRID_OPTIONS, filter_bar
 from .ids.progress import CasePage, Progress

@@ -7,8 +7,8 @@ import datetime as dt
 import pandas as pd
 import plotly.graph_objects as go
 
-from board.rules import Rules
-from board.theme import PARTY_COLORS, STATUS_COLORS, template_for
+from board.domain.rules import Rules
+from layouts.theme import PARTY_COLORS, STATUS_COLORS, template_for
 
 LANES = ["电网侧 计划", "电网侧 实际", "客户侧 计划", "客户侧 实际"]
 
@@ -186,7 +186,7 @@ def _fmt(v) -> str:
 def duration_figure(points, model=None, capacity: float | None = None, theme: str = "desk") -> go.Figure:
     """Customer-chain days against capacity (log scale) for finished cases, with the fitted median and 80 % band
     per capacity bin; the 25/45-day rule of thumb drawn beside them."""
-    from board.duration import EDGES
+    from board.domain.duration import EDGES
 
     fig = go.Figure()
     if points is None or points.empty:

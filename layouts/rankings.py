@@ -5,8 +5,8 @@ from __future__ import annotations
 import dash_bootstrap_components as dbc
 from dash import dcc, html
 
-from board.rankings import KIND_NAMES
-from board.urlstate import parse_params
+from board.domain.rankings import KIND_NAMES
+from layouts.urlstate import parse_params
 
 from .common import scope_placeholder
 from .ids.rankings import Rankings

@@ -6,8 +6,8 @@ import dash
 import dash_bootstrap_components as dbc
 from dash import html
 
-from board import access
-from board.access import ROLES
+from board.domain import access
+from board.domain.access import ROLES
 
 from .ids.shell import Shell
 

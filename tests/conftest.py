@@ -10,9 +10,9 @@ import pytest
 from selenium.webdriver.chrome.options import Options
 
 from board.config import Settings
-from board.rules import load_rules
-from board.service import BoardService
-from board.workcal import WorkCalendar
+from board.domain.rules import load_rules
+from board.domain.workcal import WorkCalendar
+from board.usecases.service import BoardService
 from tests.fixtures import write_small
 
 PG_URL = os.environ.get("BOARD_TEST_POSTGRES_URL", "")
@@ -82,7 +82,7 @@ def any_svc(request, tmp_path):
 @pytest.fixture
 def small_svc(any_svc, tmp_path, rules):
     """A service whose database holds the small hand-checkable company."""
-    from board.importer import import_path
+    from board.ingest.importer import import_path
 
     import_path(any_svc.engine, write_small(tmp_path / "small"), any_svc.rules)
     return any_svc
@@ -93,7 +93,7 @@ def demo_settings(tmp_path_factory):
     """Settings of a small demo database built once per test (fixed as-of)."""
     folder = tmp_path_factory.mktemp("demo")
     s = Settings(data_dir=str(folder), as_of="2026-11-20", auth=False)
-    from board.demo_load import build_demo
+    from board.demo.load import build_demo
 
     build_demo(BoardService(s), n_cases=800, seed=3, as_of=s.resolved_as_of())
     return s

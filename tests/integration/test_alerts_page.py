@@ -2,7 +2,7 @@
 
 from selenium.webdriver.common.actions.action_builder import ActionBuilder
 
-from board.app import create_app
+from board.web.app import create_app
 
 # the centre of the fullest heatmap cell, in page coordinates, from plotly's own axes
 FULLEST_CELL_JS = """

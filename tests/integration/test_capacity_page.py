@@ -2,7 +2,7 @@
 
 import time
 
-from board.app import create_app
+from board.web.app import create_app
 
 TRACE_NAMES = "return document.querySelector('#capacity-map .js-plotly-plot').data.map(t => t.name);"
 

@@ -1,6 +1,6 @@
 """Browser test of 双链进度: filter to one unit, open a case, find both swimlanes."""
 
-from board.app import create_app
+from board.web.app import create_app
 
 
 def test_prg001_filter_unit_open_case_see_both_swimlanes(dash_duo, demo_settings):

@@ -1,8 +1,8 @@
 """Browser test of 三通报: switch 周 → 月 and read the first-ranked unit."""
 
-from board.app import create_app
-from board.rankings import parse_period
-from board.service import BoardService
+from board.domain.rankings import parse_period
+from board.usecases.service import BoardService
+from board.web.app import create_app
 
 
 def test_rnk001_switch_week_to_month_reads_first_ranked(dash_duo, demo_settings):

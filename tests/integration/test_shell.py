@@ -1,6 +1,6 @@
 """Browser smoke test of the shell and home page."""
 
-from board.app import create_app
+from board.web.app import create_app
 
 
 def test_shl001_home_shows_kpis_from_the_database(dash_duo, demo_settings):

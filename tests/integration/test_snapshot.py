@@ -12,9 +12,9 @@ import openpyxl
 from plotly.offline import get_plotlyjs
 from pypdf import PdfReader
 
-from board import snapshot
-from board.browser import Browser
-from board.service import BoardService
+from board.reports import snapshot
+from board.reports.browser import Browser
+from board.usecases.service import BoardService
 
 AS_OF = dt.date(2026, 11, 20)
 

@@ -2,10 +2,10 @@
 
 import shutil
 
-from board.app import create_app
-from board.auth import add_token
 from board.config import Settings
-from board.service import BoardService
+from board.usecases.auth import add_token
+from board.usecases.service import BoardService
+from board.web.app import create_app
 
 NO_SCROLL = "return [document.documentElement.scrollHeight <= window.innerHeight + 1, " \
             "document.documentElement.scrollWidth <= window.innerWidth + 1];"  # fmt: skip

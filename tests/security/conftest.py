@@ -9,9 +9,9 @@ import re
 import pandas as pd
 import pytest
 
-from board import auth
-from board.app import create_app
-from board.service import BoardService
+from board.usecases import auth
+from board.usecases.service import BoardService
+from board.web.app import create_app
 
 PASSWORD = "correct-horse-battery"
 OWN, FOREIGN = "YL-QX-01", "YL-QX-02"  # two 供电所 of 青溪县

@@ -2,8 +2,8 @@
 
 import pytest
 
-from board import auth
-from board.access import acting_as, for_user
+from board.domain.access import acting_as, for_user
+from board.usecases import auth
 from data_access.queries import OutOfScope
 
 

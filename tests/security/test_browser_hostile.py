@@ -6,10 +6,11 @@ import io
 import openpyxl
 from selenium.common.exceptions import NoAlertPresentException
 
-from board import auth, snapshot
-from board.access import acting_as, for_user
-from board.app import create_app
-from callbacks.progress import plan_workbook
+from board.domain.access import acting_as, for_user
+from board.reports import snapshot
+from board.usecases import auth
+from board.web.app import create_app
+from callbacks.case_page import plan_workbook
 
 from .conftest import FOREIGN, OWN, PASSWORD
 

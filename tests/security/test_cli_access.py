@@ -4,8 +4,8 @@ import re
 
 from click.testing import CliRunner
 
-from board import auth
 from board.cli import main
+from board.usecases import auth
 
 
 def run(settings, *args, stdin=None):

@@ -6,7 +6,7 @@ import io
 import openpyxl
 import pandas as pd
 
-from board import inert
+from board.domain import inert
 from callbacks.common import download_table
 
 HOSTILE = "<img src=x onerror=alert(1)>"
@@ -42,7 +42,7 @@ def test_sec042_inert_leaves_non_text_alone():
 def test_sec043_map_hover_shows_a_hostile_name_as_text(demo_settings):
     import datetime as dt
 
-    from board.service import BoardService
+    from board.usecases.service import BoardService
     from layouts.capacity_figures import capacity_map
 
     data = BoardService(demo_settings).capacity(dt.date(2026, 11, 20))

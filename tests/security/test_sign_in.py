@@ -4,9 +4,9 @@ import dataclasses
 
 import pytest
 
-from board import auth
-from board.app import create_app
-from board.web_auth import ProductionConfigError
+from board.usecases import auth
+from board.web.app import create_app
+from board.web.gate import ProductionConfigError
 
 from .conftest import PASSWORD, forge, login
 
@@ -55,7 +55,7 @@ def test_sec003_wrong_password_missing_csrf_and_open_redirect(client, svc):
 
 
 def _admin_view(svc):
-    from board.access import SYSTEM, acting_as
+    from board.domain.access import SYSTEM, acting_as
 
     with acting_as(SYSTEM):
         return svc.admin_data()
@@ -125,8 +125,8 @@ def test_sec008_database_down_gives_a_message_not_an_error(client, app, secure_s
 
 
 def test_sec009_snapshot_server_answers_only_its_own_browser(secure_settings):
-    from board import snapshot
-    from board.access import for_user
+    from board.domain.access import for_user
+    from board.reports import snapshot
 
     with snapshot.serving(secure_settings, for_user("mgr", "manager", "YL-QX-01")) as (base, _svc, key):
         import urllib.error

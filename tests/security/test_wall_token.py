@@ -2,7 +2,7 @@
 
 import json
 
-from board import auth
+from board.usecases import auth
 
 from .conftest import FOREIGN, OWN, forge
 

@@ -5,7 +5,7 @@ import datetime as dt
 import numpy as np
 import pandas as pd
 
-from board.alerts import cell_stages, heatmap_matrix, level_counts, warning_list, weekly_late_rate
+from board.domain.alerts import cell_stages, heatmap_matrix, level_counts, warning_list, weekly_late_rate
 
 UNITS = pd.DataFrame({
     "unit_code": ["R", "A", "A1", "B", "C"],

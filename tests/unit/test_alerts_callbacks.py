@@ -1,6 +1,6 @@
 """超时预警 callbacks called as plain functions on the demo database."""
 
-from board.service import BoardService
+from board.usecases.service import BoardService
 from callbacks.alerts import export_rows, update_drill, update_heatmap, update_lists
 
 

@@ -5,7 +5,7 @@ import math
 import pandas as pd
 import pytest
 
-from board.capacity import CapacityRules, candidates, check_load, feeder_capacity, substation_capacity
+from board.domain.capacity import CapacityRules, candidates, check_load, feeder_capacity, substation_capacity
 
 RULES = CapacityRules()
 SUBS = pd.DataFrame({

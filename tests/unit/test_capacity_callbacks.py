@@ -1,6 +1,6 @@
 """可开放容量 callbacks called as plain functions on the demo database."""
 
-from board.service import BoardService
+from board.usecases.service import BoardService
 from callbacks.capacity import export_assets, on_select, query, update_map, update_tables
 from layouts.ids.capacity import Capacity
 

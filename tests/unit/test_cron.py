@@ -5,7 +5,7 @@ import datetime as dt
 import pytest
 
 from board.config import LOCAL_TZ
-from board.cron import Cron, CronError
+from board.reports.cron import Cron, CronError
 
 
 def at(*args) -> dt.datetime:

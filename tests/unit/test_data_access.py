@@ -4,7 +4,7 @@ import datetime as dt
 
 import pytest
 
-from board.service import format_stage_report
+from board.usecases.service import format_stage_report
 from data_access.engine import session_scope
 from data_access.queries import UnknownUnit, finished_summary, resolve_scope
 
@@ -85,7 +85,7 @@ def test_child_overview_lists_units_without_cases(small_svc):
 
 
 def test_rollup_follows_a_partial_reimport(small_svc, tmp_path):
-    from board.importer import import_path
+    from board.ingest.importer import import_path
     from tests.fixtures import STAGES, write_small
 
     fewer = "\n".join(line for line in STAGES.splitlines() if not line.startswith("H1,G1")) + "\n"

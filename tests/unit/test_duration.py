@@ -5,8 +5,8 @@ import datetime as dt
 import numpy as np
 import pandas as pd
 
-from board.duration import fit, forecast, risk
-from board.service import BoardService
+from board.domain.duration import fit, forecast, risk
+from board.usecases.service import BoardService
 from callbacks.progress import calculate
 
 

@@ -1,7 +1,7 @@
 """Home page callbacks called as plain functions."""
 
 from board.config import Settings
-from board.service import BoardService
+from board.usecases.service import BoardService
 from callbacks.common import unit_options
 from callbacks.home import update_home
 

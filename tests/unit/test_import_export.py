@@ -4,7 +4,7 @@ import pandas as pd
 import pytest
 from sqlalchemy import func, select
 
-from board.importer import ImportRejected, export_data, import_path
+from board.ingest.importer import ImportRejected, export_data, import_path
 from data_access.engine import session_scope
 from data_access.models import Case, Stage
 from tests.fixtures import CASES, STAGES, write_small
@@ -69,7 +69,7 @@ def test_reimport_replaces_a_case_and_its_stages(svc, tmp_path):
 
 def test_export_then_import_round_trips(svc, tmp_path, settings):
     from board.config import Settings
-    from board.service import BoardService
+    from board.usecases.service import BoardService
 
     import_path(svc.engine, write_small(tmp_path / "src"), svc.rules)
     first = tmp_path / "export1"

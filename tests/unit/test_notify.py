@@ -9,8 +9,8 @@ from click.testing import CliRunner
 
 from board.cli import main
 from board.config import Settings
-from board.notify import run
-from board.service import BoardService
+from board.reports.notify import run
+from board.usecases.service import BoardService
 from tests.fixtures import write_small
 
 
@@ -52,7 +52,7 @@ def notify_svc(tmp_path, hook):
     s = Settings(data_dir=str(tmp_path / "d"), notify_webhook=hook.url, notify_jsonl=str(tmp_path / "push.jsonl"))
     svc = BoardService(s)
     svc.init_db()
-    from board.importer import import_path
+    from board.ingest.importer import import_path
 
     import_path(svc.engine, write_small(tmp_path / "small"), svc.rules)
     return svc

@@ -4,9 +4,9 @@ import datetime as dt
 
 import pandas as pd
 
-from board.measures import time_by_party
-from board.plan import tracking_plan
-from board.portfolio import PortfolioFilter, apply_filter, progress_strips, where_cases_wait
+from board.domain.measures import time_by_party
+from board.domain.plan import tracking_plan
+from board.domain.portfolio import PortfolioFilter, apply_filter, progress_strips, where_cases_wait
 
 LOW = {"customer_class": "low_nonresident", "capacity_kva": 50, "works_type": "none", "supply": "single",
        "applied_on": dt.date(2025, 9, 26)}  # fmt: skip

@@ -1,7 +1,8 @@
 """双链进度 callbacks called as plain functions on the demo database."""
 
-from board.service import BoardService
-from callbacks.progress import plan_workbook, render_case, update_portfolio
+from board.usecases.service import BoardService
+from callbacks.case_page import plan_workbook, render_case
+from callbacks.progress import update_portfolio
 
 
 def test_portfolio_for_one_county(demo_settings):

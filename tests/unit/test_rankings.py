@@ -7,7 +7,7 @@ import pytest
 from click.testing import CliRunner
 
 from board.cli import main
-from board.rankings import bands, last_complete, parse_period, rank, summary, unit_measures, with_change
+from board.domain.rankings import bands, last_complete, parse_period, rank, summary, unit_measures, with_change
 from tests.fixtures import CASES, STAGES, write_small
 
 UNITS = pd.DataFrame({"unit_code": ["R", "U1", "U2", "U3", "U4"], "unit_name": ["市", "一所", "二所", "三所", "四所"],

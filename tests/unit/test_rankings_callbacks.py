@@ -1,9 +1,9 @@
 """三通报 callbacks called as plain functions on the demo database."""
 
-from board.rankings import parse_period
-from board.report_tables import ranking_workbook
-from board.service import BoardService
+from board.domain.rankings import parse_period
+from board.usecases.service import BoardService
 from callbacks.rankings import update_options, update_ranking
+from layouts.report_tables import ranking_workbook
 
 
 def test_options_default_to_last_complete_period(demo_settings):

@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from board.rules import RulesError, load_rules
+from board.domain.rules import RulesError, load_rules
 
 
 def limit_of(rules, code, klass="high", cap=500.0, works=None, supply="single"):

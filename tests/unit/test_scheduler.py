@@ -7,8 +7,8 @@ import json
 
 import pytest
 
-from board import scheduler as sched
 from board.config import LOCAL_TZ, Settings
+from board.reports import scheduler as sched
 
 
 @pytest.fixture

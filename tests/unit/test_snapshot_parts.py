@@ -7,8 +7,8 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from board import browser, snapshot
-from board.snapshot_html import page_html
+from board.reports import browser, snapshot
+from board.reports.snapshot_html import page_html
 
 HOSTILE = "<img src=x onerror=alert(1)>"
 

@@ -5,7 +5,7 @@ import datetime as dt
 import pandas as pd
 import pytest
 
-from board.status import stage_status
+from board.domain.status import stage_status
 
 
 def one(rules, cal, start, finish, limit, unit, as_of):

@@ -4,7 +4,7 @@ import datetime as dt
 
 import pytest
 
-from board.urlstate import parse_search, to_search
+from layouts.urlstate import parse_search, to_search
 
 
 @pytest.mark.parametrize(

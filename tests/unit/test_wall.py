@@ -5,9 +5,9 @@ import shutil
 from dash import no_update
 
 from board.config import Settings
-from board.mask import mask_name
-from board.service import BoardService
+from board.usecases.service import BoardService
 from callbacks.wall import CONTENT, FIGURES, refresh
+from data_access.masking import mask_name
 from layouts.wall import parse_wall
 
 

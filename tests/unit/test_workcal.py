@@ -5,7 +5,7 @@ import datetime as dt
 import numpy as np
 import pytest
 
-from board.workcal import CalendarUnknownError, WorkCalendar
+from board.domain.workcal import CalendarUnknownError, WorkCalendar
 
 
 def wd(cal, start, end):

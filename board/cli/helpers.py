@@ -1,0 +1,43 @@
+"""Shared pieces of the commands: the service of the invocation, date parsing, database errors as messages."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import click
+
+
+def service(ctx: click.Context):
+    from board.usecases.service import BoardService
+
+    return BoardService(ctx.obj)
+
+
+def date_param(_ctx, _param, value):
+    if value is None:
+        return None
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError as exc:
+        raise click.BadParameter(f"日期格式应为 YYYY-MM-DD：{value!r}") from exc
+
+
+def guard(fn):
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from board.domain.workcal import CalendarRangeError, CalendarUnknownError
+    from data_access.queries import UnknownUnit
+
+    try:
+        return fn()
+    except (UnknownUnit, CalendarUnknownError, CalendarRangeError) as exc:
+        raise click.ClickException(str(exc)) from exc
+    except SQLAlchemyError as exc:
+        raise click.ClickException(
+            f"无法读取数据库（{exc.__class__.__name__}）：请确认 BOARD_DATABASE_URL，"
+            "或先运行 board init-db / board demo"
+        ) from exc
+
+
+def safe_url(url) -> str:
+    return url.render_as_string(hide_password=True)

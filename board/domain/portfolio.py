@@ -1,0 +1,102 @@
+"""双链进度 portfolio: case filters, per-case progress strips, where cases wait, and time by party per unit."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from board.domain.overview import child_of
+from board.domain.rules import Rules
+
+# chip codes of the progress strip (the browser renderer maps them to colours; no user text goes through it)
+CHIP = {("not_started", "normal"): "ns", ("open", "normal"): "n", ("open", "warning"): "w",
+        ("open", "overdue"): "x", ("finished", "on_time"): "o", ("finished", "overdue"): "l"}  # fmt: skip
+CHIP_NAMES = {"ns": "未开始", "n": "正常", "w": "预警", "x": "超时", "o": "按时", "l": "超时完成"}
+
+
+@dataclass(frozen=True)
+class PortfolioFilter:
+    """Filters applied in memory to a cached portfolio (the SQL part is unit, as-of, states and dates)."""
+
+    voltage: str | None = None
+    customer_class: str | None = None
+    key_only: bool = False
+    party: str | None = None
+    text: str = ""
+
+
+def apply_filter(cases: pd.DataFrame, f: PortfolioFilter) -> pd.DataFrame:
+    """Cases (with measures) matching the filter; the text matches case id or customer name, literally."""
+    keep = np.ones(len(cases), dtype=bool)
+    kv = cases["voltage_kv"].to_numpy(dtype=float)
+    if f.voltage == "lv":
+        keep &= kv < 1
+    elif f.voltage == "mv":
+        keep &= (kv >= 1) & (kv < 35)
+    elif f.voltage == "hv":
+        keep &= kv >= 35
+    if f.customer_class:
+        keep &= (cases["customer_class"] == f.customer_class).to_numpy()
+    if f.key_only:
+        keep &= cases["key_project"].fillna(False).astype(bool).to_numpy()
+    if f.party:
+        keep &= cases["holding_party"].fillna("").str.split(",").map(lambda ps: f.party in ps).to_numpy(dtype=bool)
+    text = f.text.strip()
+    if text:
+        hit = cases["case_id"].str.contains(text, regex=False, case=False) | cases["customer_name"].str.contains(
+            text, regex=False, case=False
+        )
+        keep &= hit.to_numpy()
+    return cases[keep]
+
+
+def progress_strips(stages: pd.DataFrame, classes: pd.Series, rules: Rules) -> pd.Series:
+    """Per case a compact strip `G1:o G2:x …|C1:n …` (grid chain | customer chain) of chip codes; stages without
+    a record yet show as 未开始. `classes` maps case id to customer class."""
+    known = {
+        (c, k): CHIP.get((str(a), str(b)), "n")
+        for c, k, a, b in zip(stages["case_id"], stages["stage_code"], stages["state"], stages["status"])
+    }
+    out = {}
+    for klass, ids in classes.groupby(classes).groups.items():
+        codes = rules.codes_for(str(klass))
+        grid = [c for c in codes if rules.stage_info[c]["chain"] == "grid"]
+        cust = [c for c in codes if rules.stage_info[c]["chain"] == "customer"]
+        for case_id in ids:
+            g = " ".join(f"{c}:{known.get((case_id, c), 'ns')}" for c in grid)
+            k = " ".join(f"{c}:{known.get((case_id, c), 'ns')}" for c in cust)
+            out[case_id] = f"{g}|{k}"
+    return pd.Series(out, dtype=object)
+
+
+def where_cases_wait(stages: pd.DataFrame, rules: Rules) -> pd.DataFrame:
+    """For each stage of both chains in process order: open cases there now, median and max elapsed."""
+    open_ = stages[stages["state"].astype(str) == "open"]
+    grouped = open_.groupby("stage_code")["elapsed"]
+    out = pd.DataFrame({"open_cases": grouped.size(), "median_elapsed": grouped.median(), "max_elapsed": grouped.max()})
+    codes = rules.codes_for("high") + rules.codes_for("low_resident")
+    out = out.reindex(codes)
+    out["open_cases"] = out["open_cases"].fillna(0).astype(int)
+    out["name"] = [rules.stage_name(c) for c in codes]
+    out["chain"] = [rules.stage_info[c]["chain"] for c in codes]
+    overdue = open_[open_["status"].astype(str) == "overdue"].groupby("stage_code").size()
+    out["overdue"] = overdue.reindex(codes).fillna(0).astype(int)
+    return out.reset_index(names="stage_code")
+
+
+def party_split(days: pd.DataFrame, units: pd.DataFrame, parent: str) -> pd.DataFrame:
+    """Days held by each party per child unit of `parent`, from `measures.party_days` rows."""
+    mapping = child_of(units, parent)
+    frame = days.assign(child=days["unit_code"].map(mapping))
+    out = frame.groupby(["child", "party"], observed=True)["days"].sum().reset_index()
+    names = dict(zip(units["unit_code"], units["unit_name"]))
+    out["unit_name"] = out["child"].map(names)
+    return out
+
+
+def utility_share(split: pd.DataFrame) -> float:
+    """The utility's share of all held days (NaN when nothing was held)."""
+    total = split["days"].sum()
+    return float(split.loc[split["party"] == "utility", "days"].sum() / total) if total else float("nan")

@@ -1,0 +1,243 @@
+"""Check and type a raw interchange file set (SPEC §5); every bad cell becomes `sheet:row:column: reason`."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from board.config import LOCAL_TZ
+from board.domain.rules import CASE_STATUSES, CUSTOMER_CLASSES, LOW_CLASSES, WORKS_TYPES, Rules
+
+PARTIES = ("utility", "customer", "designer", "supplier", "builder", "government")
+_DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+@dataclass
+class Reference:
+    """What the database already holds, so a partial file set can refer to it."""
+
+    units: dict[str, str | None] = field(default_factory=dict)  # code -> parent
+    cases: dict[str, str] = field(default_factory=dict)  # case id -> customer class
+    substations: set[str] = field(default_factory=set)
+    feeders: set[str] = field(default_factory=set)
+
+
+@dataclass
+class Problems:
+    """Collected row errors, in file order."""
+
+    items: list[str] = field(default_factory=list)
+
+    def add(self, sheet: str, row: int, column: str, reason: str) -> None:
+        """Record one problem."""
+        self.items.append(f"{sheet}:{row}:{column}: {reason}")
+
+
+def parse_local_date(text: str) -> dt.date:
+    """A date from `YYYY-MM-DD` or an ISO timestamp; aware timestamps count by their Asia/Shanghai date."""
+    text = text.strip()
+    if _DATE_RE.match(text):
+        return dt.date.fromisoformat(text)
+    stamp = dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
+    if stamp.tzinfo is not None:
+        stamp = stamp.astimezone(LOCAL_TZ)
+    return stamp.date()
+
+
+class _Checker:
+    def __init__(self, sheet: str, frame: pd.DataFrame, problems: Problems):
+        self.sheet, self.frame, self.problems = sheet, frame, problems
+
+    def text(self, col: str, required: bool = False) -> pd.Series:
+        values = self.frame[col].astype(str).str.strip()
+        if required:
+            for row in values.index[values == ""]:
+                self.problems.add(self.sheet, row, col, "不能为空")
+        # object dtype so that "missing" is None everywhere (pandas' string dtype would turn it into NaN)
+        return values.astype(object).where(values != "", None)
+
+    def choice(self, col: str, allowed, required: bool = False, default: str | None = None) -> pd.Series:
+        values = self.text(col, required)
+        for row, v in values.items():
+            if v is not None and v not in allowed:
+                self.problems.add(self.sheet, row, col, f"取值 {v!r} 不在 {'/'.join(allowed)} 之中")
+        return values.where(values.isin(allowed), default).astype(object)
+
+    def number(self, col: str, required=False, minimum=None, maximum=None, integer=False) -> pd.Series:
+        raw = self.text(col, required)
+        nums = pd.to_numeric(raw, errors="coerce")
+        for row, v in raw.items():
+            n = nums[row]
+            if v is None:
+                continue
+            if pd.isna(n) or not np.isfinite(n):
+                self.problems.add(self.sheet, row, col, f"不是数字：{v!r}")
+            elif integer and n != int(n):
+                self.problems.add(self.sheet, row, col, f"应为整数：{v!r}")
+            elif minimum is not None and n < minimum:
+                self.problems.add(self.sheet, row, col, f"不能小于 {minimum}：{v!r}")
+            elif maximum is not None and n > maximum:
+                self.problems.add(self.sheet, row, col, f"不能大于 {maximum}：{v!r}")
+        return nums
+
+    def date(self, col: str, required: bool = False) -> pd.Series:
+        raw = self.text(col, required)
+        out = pd.Series(pd.NaT, index=raw.index, dtype="datetime64[s]")
+        for row, v in raw.items():
+            if v is None:
+                continue
+            try:
+                out[row] = pd.Timestamp(parse_local_date(v))
+            except ValueError:
+                self.problems.add(self.sheet, row, col, f"日期格式错误（应为 YYYY-MM-DD）：{v!r}")
+        return out
+
+    def unique(self, col: str, values: pd.Series) -> None:
+        for row in values.index[values.duplicated(keep="first") & values.notna()]:
+            self.problems.add(self.sheet, row, col, f"重复的编号 {values[row]!r}")
+
+
+def validate(raw: dict[str, pd.DataFrame], rules: Rules, ref: Reference) -> tuple[dict[str, pd.DataFrame], list[str]]:
+    """Typed frames and the list of problems (empty list = the file set may be written)."""
+    problems = Problems()
+    out: dict[str, pd.DataFrame] = {}
+    units = dict(ref.units)
+    if "units" in raw:
+        out["units"] = _units(raw["units"], units, problems)
+    if "substations" in raw:
+        out["substations"] = _substations(raw["substations"], problems)
+    subs = ref.substations | set(out.get("substations", pd.DataFrame({"substation_code": []}))["substation_code"])
+    if "feeders" in raw:
+        out["feeders"] = _feeders(raw["feeders"], subs, problems)
+    feeders = ref.feeders | set(out.get("feeders", pd.DataFrame({"feeder_code": []}))["feeder_code"])
+    classes = dict(ref.cases)
+    if "cases" in raw:
+        out["cases"] = _cases(raw["cases"], units, feeders, problems)
+        classes.update(zip(out["cases"]["case_id"], out["cases"]["customer_class"]))
+    if "stages" in raw:
+        out["stages"] = _stages(raw["stages"], classes, rules, problems)
+    return out, problems.items
+
+
+def _units(frame: pd.DataFrame, units: dict[str, str | None], problems: Problems) -> pd.DataFrame:
+    c = _Checker("units", frame, problems)
+    code, name, parent = c.text("unit_code", True), c.text("unit_name", True), c.text("parent_code")
+    c.unique("unit_code", code)
+    units.update({k: p for k, p in zip(code, parent) if k is not None})
+    for row, p in parent.items():
+        if p is not None and p not in units:
+            problems.add("units", row, "parent_code", f"上级单位 {p!r} 不存在")
+    roots = [k for k, p in units.items() if p is None]
+    if len(roots) != 1:
+        problems.add("units", 1, "parent_code", f"单位树应恰有一个根（parent_code 为空），现有 {len(roots)} 个")
+    levels, paths = {}, {}
+    for k in units:
+        chain, cur = [], k
+        while cur is not None and cur not in chain and len(chain) < 50:
+            chain.append(cur)
+            cur = units.get(cur)
+        if cur is not None:
+            problems.add("units", 1, "parent_code", f"单位 {k!r} 的上级关系成环")
+            continue
+        levels[k], paths[k] = len(chain) - 1, "/" + "/".join(reversed(chain)) + "/"
+    return pd.DataFrame({"unit_code": code, "unit_name": name, "parent_code": parent,
+                         "level": code.map(levels), "path": code.map(paths)})  # fmt: skip
+
+
+def _substations(frame: pd.DataFrame, problems: Problems) -> pd.DataFrame:
+    c = _Checker("substations", frame, problems)
+    code = c.text("substation_code", True)
+    c.unique("substation_code", code)
+    return pd.DataFrame({
+        "substation_code": code, "name": c.text("name", True), "voltage_kv": c.number("voltage_kv", True, 0.1),
+        "lat": c.number("lat", False, -90, 90), "lon": c.number("lon", False, -180, 180),
+        "transformer_count": c.number("transformer_count", False, 0, 20, True),
+        "transformer_mva": c.number("transformer_mva", False, 0, 2000), "peak_mw": c.number("peak_mw", False, 0),
+        "spare_bays": c.number("spare_bays", False, 0, 200, True),
+    })  # fmt: skip
+
+
+def _feeders(frame: pd.DataFrame, substations: set[str], problems: Problems) -> pd.DataFrame:
+    c = _Checker("feeders", frame, problems)
+    code, sub = c.text("feeder_code", True), c.text("substation_code")
+    c.unique("feeder_code", code)
+    for row, s in sub.items():
+        if s is not None and s not in substations:
+            problems.add("feeders", row, "substation_code", f"变电站 {s!r} 不存在")
+    path = c.text("path")
+    for row, p in path.items():
+        if p is not None and not _path_ok(p):
+            problems.add("feeders", row, "path", "线路走向应为 GeoJSON LineString 或 'lon lat;lon lat;…'")
+    return pd.DataFrame({
+        "feeder_code": code, "name": c.text("name", True), "substation_code": sub,
+        "rated_current_a": c.number("rated_current_a", False, 1, 5000), "peak_mw": c.number("peak_mw", False, 0),
+        "spare_bays": c.number("spare_bays", False, 0, 200, True), "path": path,
+    })  # fmt: skip
+
+
+def _path_ok(text: str) -> bool:
+    from board.domain.geo import parse_path
+
+    try:
+        return len(parse_path(text)) >= 2
+    except ValueError:
+        return False
+
+
+def _cases(frame: pd.DataFrame, units: dict, feeders: set[str], problems: Problems) -> pd.DataFrame:
+    c = _Checker("cases", frame, problems)
+    case_id = c.text("case_id", True)
+    c.unique("case_id", case_id)
+    unit = c.text("unit_code", True)
+    for row, u in unit.items():
+        if u is not None and u not in units:
+            problems.add("cases", row, "unit_code", f"供电单位 {u!r} 不存在")
+    klass = c.choice("customer_class", CUSTOMER_CLASSES, True)
+    works = c.choice("works_type", WORKS_TYPES)
+    for row in works.index[klass.isin(LOW_CLASSES) & works.isna() & (c.text("works_type").isna())]:
+        problems.add("cases", row, "works_type", "低压工单须填写 works_type（none/overhead/cable）")
+    feeder = c.text("feeder_code")
+    for row, f in feeder.items():
+        if f is not None and feeders and f not in feeders:
+            problems.add("cases", row, "feeder_code", f"线路 {f!r} 不存在")
+    applied, desired = c.date("applied_on", True), c.date("desired_on")
+    key = c.choice("key_project", ("0", "1"), default="0")
+    return pd.DataFrame({
+        "case_id": case_id, "unit_code": unit, "customer_name": c.text("customer_name", True).fillna(""),
+        "customer_class": klass, "voltage_kv": c.number("voltage_kv", True, 0.1, 1000),
+        "capacity_kva": c.number("capacity_kva", True, 0, 5_000_000),
+        "business_type": c.choice("business_type", ("new", "increase"), True), "works_type": works,
+        "key_project": key.fillna("0") == "1", "applied_on": applied, "desired_on": desired, "feeder_code": feeder,
+        "status": c.choice("status", CASE_STATUSES, True), "manager": c.text("manager"),
+        "satisfaction": c.number("satisfaction", False, 1, 5, True).astype("Int64"),
+        "lat": c.number("lat", False, -90, 90), "lon": c.number("lon", False, -180, 180),
+        "supply": c.choice("supply", ("single", "dual"), default="single").fillna("single"),
+    })  # fmt: skip
+
+
+def _stages(frame: pd.DataFrame, classes: dict[str, str], rules: Rules, problems: Problems) -> pd.DataFrame:
+    c = _Checker("stages", frame, problems)
+    case_id, code = c.text("case_id", True), c.text("stage_code", True)
+    started, finished, planned = c.date("started_on"), c.date("finished_on"), c.date("planned_finish_on")
+    for row in case_id.index:
+        cid, sc = case_id[row], code[row]
+        if cid is not None and cid not in classes:
+            problems.add("stages", row, "case_id", f"工单 {cid!r} 不存在")
+        elif cid is not None and sc is not None and sc not in rules.codes_for(classes[cid]):
+            problems.add("stages", row, "stage_code", f"环节代码 {sc!r} 不适用于 {classes[cid]} 工单")
+        if pd.notna(finished[row]) and pd.isna(started[row]):
+            problems.add("stages", row, "started_on", "已填写完成日期但缺少开始日期")
+        elif pd.notna(finished[row]) and finished[row] < started[row]:
+            problems.add("stages", row, "finished_on", "完成日期早于开始日期")
+    pair = case_id.fillna("") + "|" + code.fillna("")
+    for row in pair.index[pair.duplicated()]:
+        problems.add("stages", row, "stage_code", f"工单 {case_id[row]!r} 的环节 {code[row]!r} 重复")
+    return pd.DataFrame({
+        "case_id": case_id, "stage_code": code, "started_on": started, "finished_on": finished,
+        "party": c.choice("party", PARTIES, True), "attempts": c.number("attempts", False, 1, 99, True).fillna(1),
+        "planned_finish_on": planned,
+    })  # fmt: skip

@@ -1,0 +1,153 @@
+"""The holder every use case shares: settings, engine, rules, calendar, scope resolution and the view cache.
+
+Built lazily (never at import) so an app or a CLI command costs nothing until a request needs the database.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from functools import cached_property
+
+import pandas as pd
+from sqlalchemy import Engine
+
+from board.config import Settings
+from board.domain import access
+from board.domain.rules import Rules, load_rules
+from board.domain.workcal import WorkCalendar
+from data_access import queries
+from data_access.engine import DatabaseUnavailable, init_db, make_engine, session_scope
+
+
+def load_calendar(engine: Engine) -> WorkCalendar:
+    """The working-day calendar: the package's years plus the database's overrides and loaded years."""
+    with session_scope(engine) as session:
+        days, years = queries.fetch_calendar(session)
+    return WorkCalendar.build(days, years)
+
+
+class ServiceCore:
+    """Queries + rules for one settings object; safe to share across requests (holds no request data)."""
+
+    def __init__(self, settings: Settings):
+        self.settings = settings
+
+    @cached_property
+    def engine(self) -> Engine:
+        """The database engine (created on first use)."""
+        return make_engine(self.settings.resolved_database_url)
+
+    @cached_property
+    def rules(self) -> Rules:
+        """The rules in force."""
+        return load_rules(self.settings.rules_path)
+
+    @property
+    def calendar(self) -> WorkCalendar:
+        """The working-day calendar with the database's overrides, rebuilt when a year is loaded."""
+        version = self._meta().get("calendar_version", "0")
+        cached = getattr(self, "_calendar", None)
+        if cached is None or cached[0] != version:
+            self._calendar = (version, load_calendar(self.engine))
+        return self._calendar[1]
+
+    def data_version(self) -> str:
+        """The version stamp of the data (changes with every import)."""
+        return self._meta().get("data_version", "0")
+
+    def check_file(self) -> None:
+        """Raise DatabaseUnavailable when the embedded SQLite file is missing (connecting would create an empty one)."""
+        url = self.engine.url
+        if url.get_backend_name() == "sqlite" and url.database not in (None, "", ":memory:"):
+            from pathlib import Path
+
+            if not Path(url.database).exists():
+                raise DatabaseUnavailable(f"数据库文件不存在：{url.database}")
+
+    def check_available(self) -> None:
+        """Raise DatabaseUnavailable when the database cannot serve queries (missing SQLite file, server down)."""
+        self.check_file()
+        try:
+            with self.engine.connect() as conn:
+                conn.exec_driver_sql("SELECT 1 FROM meta LIMIT 1")
+        except Exception as exc:  # noqa: BLE001 - any failure means "not available now"
+            raise DatabaseUnavailable(f"数据库无法连接：{exc.__class__.__name__}") from exc
+
+    def init_db(self) -> None:
+        """Create missing tables."""
+        init_db(self.engine)
+
+    def _meta(self) -> dict[str, str]:
+        with session_scope(self.engine) as session:
+            return queries.read_meta(session)
+
+    def as_of(self, value: str | dt.date | None = None) -> dt.date:
+        """An explicit as-of date, or the configured/today default."""
+        if isinstance(value, dt.date):
+            return value
+        return dt.date.fromisoformat(value) if value else self.settings.resolved_as_of()
+
+    def units(self) -> pd.DataFrame:
+        """The unit tree."""
+        with session_scope(self.engine) as session:
+            return queries.fetch_units(session)
+
+    def audit(self, action: str, detail: str = "", scope: str | None = None) -> None:
+        """Record what the current principal did (exports, snapshots) in the audit log."""
+        from data_access import accounts
+
+        who = access.current()
+        with session_scope(self.engine) as session:
+            accounts.record(session, who.name, action, scope=scope or who.unit or "*", detail=detail, ip=who.ip)
+
+    def admin_data(self, action: str | None = None) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+        """Users, wall tokens and the newest 1000 audit events — for admins only."""
+        from data_access import accounts
+
+        if not access.current().is_admin:
+            raise queries.OutOfScope("用户与审计日志", "")
+        with session_scope(self.engine) as session:
+            return (accounts.list_users(session), accounts.list_tokens(session),
+                    accounts.fetch_audit(session, limit=1000, action=action))  # fmt: skip
+
+    def visible_units(self) -> pd.DataFrame:
+        """The units the current principal may pick: its subtree (everything for admins)."""
+        units = self.units()
+        root = access.current().unit
+        if root is None:
+            return units
+        path = units.loc[units["unit_code"] == root, "path"]
+        return units[units["path"].str.startswith(path.iloc[0])] if len(path) else units.head(0)
+
+    def _resolve(self, session, unit: str | None) -> queries.Scope:
+        # The one place a scope is made for a view: the current principal bounds it and decides masking
+        who = access.current()
+        return queries.resolve_scope(session, unit, within=who.unit, masked=who.masked)
+
+    def scope(self, unit: str | None) -> queries.Scope:
+        """The scope of a unit code (default the root); raises queries.UnknownUnit."""
+        with session_scope(self.engine) as session:
+            return self._resolve(session, unit)
+
+    def cached(self, key: tuple, compute):
+        """Memoise a view's data per key and data version (a new import invalidates everything)."""
+        version = self._meta().get("data_version", "0")
+        key = (*key, access.current().cache_key)  # two users of different scopes never share an entry
+        cache = self._cache
+        if self._cache_version != version:
+            # Entries of an older version can never be hit again; dropping them keeps a months-long wall flat.
+            cache.clear()
+            self._cache_version = version
+        hit = cache.get(key)
+        if hit is None:
+            hit = compute()
+            if len(cache) >= 64:
+                cache.pop(next(iter(cache)))
+            cache[key] = hit
+        return hit
+
+    _cache_version: str | None = None
+
+    @cached_property
+    def _cache(self) -> dict:
+        return {}

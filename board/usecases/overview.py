@@ -1,0 +1,58 @@
+"""总览: the workload of a scope as of a date, its KPIs and its child units at a glance."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+import pandas as pd
+
+from board.domain.kpi import Kpi, compute_kpis
+from board.domain.overview import child_overview
+from board.domain.status import stage_status
+from data_access import queries
+from data_access.engine import session_scope
+
+
+class OverviewViews:
+    """The overview's use cases (mixed into BoardService)."""
+
+    def workload(self, as_of: dt.date, unit: str | None = None, period_days: int = 30) -> "Workload":
+        """Everything the overview needs in one trip: SQL-aggregated finished counts, energized cases in the
+        period, and the open workload with live status."""
+        return self.cached(("workload", as_of, unit, period_days), lambda: self._workload(as_of, unit, period_days))
+
+    def _workload(self, as_of: dt.date, unit: str | None, period_days: int) -> "Workload":
+        start = as_of - dt.timedelta(days=period_days - 1)
+        with session_scope(self.engine) as session:
+            scope = self._resolve(session, unit)
+            units = queries.fetch_units(session)
+            finished = queries.finished_summary(session, start=start, end=as_of, scope=scope)
+            energized = queries.energized_summary(session, start=start, end=as_of, scope=scope)
+            cases = queries.fetch_open_cases(session, as_of=as_of, scope=scope)
+            stages = queries.fetch_open_stages(session, as_of=as_of, scope=scope)
+        return Workload(as_of, scope, units, finished, energized, cases,
+                        stage_status(stages, as_of, self.calendar, self.rules))  # fmt: skip
+
+    def kpis(self, as_of: dt.date, unit: str | None = None, period_days: int = 30) -> list[Kpi]:
+        """SPEC §4.3 KPIs; period measures cover the `period_days` days ending at as-of."""
+        w = self.workload(as_of, unit, period_days)
+        return compute_kpis(w.finished, w.open_stages, w.open_cases, w.energized, as_of, self.rules)
+
+    def child_overview(self, as_of: dt.date, unit: str | None = None, period_days: int = 30) -> pd.DataFrame:
+        """Per child unit of the scope: open cases, overdue/warning stages, on-time rate."""
+        w = self.workload(as_of, unit, period_days)
+        return child_overview(w.units, w.scope.root, w.finished, w.open_stages, w.open_cases)
+
+
+@dataclass(frozen=True)
+class Workload:
+    """The data of one scope as of a date (DataFrames are treated as read-only by callers)."""
+
+    as_of: dt.date
+    scope: queries.Scope
+    units: pd.DataFrame
+    finished: pd.DataFrame
+    energized: pd.DataFrame
+    open_cases: pd.DataFrame
+    open_stages: pd.DataFrame

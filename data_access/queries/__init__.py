@@ -1,0 +1,51 @@
+"""Read queries: each takes the caller's session, an explicit as-of date and a unit scope, returns a DataFrame.
+
+By subject: scope.py (unit subtrees, the case filter), cases.py (case and stage rows), rollups.py (period
+aggregates), capacity.py (grid assets and queued load), meta.py (calendar, data version); frames.py turns a SELECT
+into a DataFrame. Callers import from here.
+"""
+
+from data_access.queries.capacity import (
+    feeder_load,
+    fetch_feeders,
+    fetch_open_points,
+    fetch_substations,
+    queued_by_unit,
+)
+from data_access.queries.cases import (
+    fetch_case,
+    fetch_cases,
+    fetch_finished_stages,
+    fetch_open_cases,
+    fetch_open_stages,
+    fetch_portfolio,
+    fetch_stages,
+)
+from data_access.queries.frames import CASE_COLUMNS, DATE_COLUMNS, STAGE_COLUMNS
+from data_access.queries.meta import fetch_calendar, last_change, read_meta
+from data_access.queries.rollups import (
+    customer_chain_totals,
+    daily_finished,
+    energized_summary,
+    finished_summary,
+    period_cases,
+)
+from data_access.queries.scope import (
+    NO_FILTER,
+    CaseFilter,
+    OutOfScope,
+    Scope,
+    UnknownUnit,
+    case_unit,
+    fetch_units,
+    resolve_scope,
+    root_unit,
+)
+
+__all__ = [
+    "CASE_COLUMNS", "DATE_COLUMNS", "NO_FILTER", "STAGE_COLUMNS", "CaseFilter", "OutOfScope", "Scope", "UnknownUnit",
+    "case_unit", "customer_chain_totals", "daily_finished", "energized_summary", "feeder_load", "fetch_calendar",
+    "fetch_case", "fetch_cases", "fetch_feeders", "fetch_finished_stages", "fetch_open_cases", "fetch_open_points",
+    "fetch_open_stages", "fetch_portfolio", "fetch_stages", "fetch_substations", "fetch_units", "finished_summary",
+    "last_change", "period_cases", "queued_by_unit", "read_meta", "resolve_scope", "root_unit",
+]  # fmt: skip

@@ -1,0 +1,120 @@
+"""Cases and stage rows of a scope as of a date (the row-level reads)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pandas as pd
+from sqlalchemy import Select, and_, or_, select
+from sqlalchemy.orm import Session
+
+from data_access.models import Case, Stage
+from data_access.queries.frames import STAGE_COLUMNS, _all, _col, _frame
+from data_access.queries.scope import NO_FILTER, CaseFilter, Scope
+
+
+def fetch_cases(session: Session, *, as_of: dt.date, scope: Scope) -> pd.DataFrame:
+    """Cases of the scope applied on or before as-of."""
+    stmt = select(*_all(Case)).where(Case.unit_code.in_(scope.codes), Case.applied_on <= as_of)
+    return _frame(session, stmt, scope)
+
+
+def fetch_open_cases(session: Session, *, as_of: dt.date, scope: Scope) -> pd.DataFrame:
+    """Cases of the scope open at as-of: applied, not energized by then, not cancelled."""
+    stmt = select(*_all(Case)).where(
+        Case.unit_code.in_(scope.codes),
+        Case.applied_on <= as_of,
+        Case.status != "cancelled",
+        or_(Case.energized_on.is_(None), Case.energized_on > as_of),
+    )
+    return _frame(session, stmt, scope)
+
+
+def _portfolio_where(as_of: dt.date, scope: Scope, states: frozenset[str], applied_from, applied_to) -> list:
+    """Cases of the scope in some states as of a date (open / energized / cancelled), applied in a range."""
+    alive = Case.status != "cancelled"
+    by_state = {
+        "open": and_(alive, or_(Case.energized_on.is_(None), Case.energized_on > as_of)),
+        "energized": and_(alive, Case.energized_on <= as_of),
+        "cancelled": Case.status == "cancelled",
+    }
+    clauses = [Case.unit_code.in_(scope.codes), Case.applied_on <= as_of, or_(*[by_state[s] for s in states])]
+    if applied_from:
+        clauses.append(Case.applied_on >= applied_from)
+    if applied_to:
+        clauses.append(Case.applied_on <= applied_to)
+    return clauses
+
+
+def fetch_portfolio(
+    session: Session,
+    *,
+    as_of: dt.date,
+    scope: Scope,
+    states: frozenset[str],
+    applied_from: dt.date | None = None,
+    applied_to: dt.date | None = None,
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The cases of a portfolio view and all their stage rows, selected by the same SQL conditions."""
+    where = _portfolio_where(as_of, scope, states, applied_from, applied_to)
+    cases = _frame(session, select(*_all(Case)).where(*where), scope)
+    stages = _frame(session, _stage_select(False).join(Case, Case.case_id == Stage.case_id).where(*where))
+    return cases, stages
+
+
+def fetch_case(session: Session, case_id: str, *, scope: Scope) -> pd.DataFrame:
+    """One case (zero rows when it does not exist or lies outside the scope)."""
+    return _frame(session, select(*_all(Case)).where(Case.case_id == case_id, Case.unit_code.in_(scope.codes)), scope)
+
+
+def _stage_select(with_case: bool) -> Select:
+    cols = [_col(getattr(Stage, c)) for c in STAGE_COLUMNS]
+    if with_case:
+        cols += [Case.customer_class, Case.capacity_kva, Case.voltage_kv, Case.key_project, Case.customer_name,
+                 Case.manager]  # fmt: skip
+        return select(*cols).join(Case, Case.case_id == Stage.case_id)
+    return select(*cols)
+
+
+def fetch_stages(session: Session, *, as_of: dt.date, scope: Scope, case_ids: list[str] | None = None) -> pd.DataFrame:
+    """Every stage row of the scope's cases applied by as-of (optionally only some cases)."""
+    stmt = _stage_select(True).where(Stage.unit_code.in_(scope.codes), Case.applied_on <= as_of)
+    if case_ids is not None:
+        stmt = stmt.where(Stage.case_id.in_(case_ids))
+    return _frame(session, stmt.order_by(Stage.case_id, Stage.stage_code))
+
+
+def fetch_open_stages(session: Session, *, as_of: dt.date, scope: Scope, where: CaseFilter = NO_FILTER) -> pd.DataFrame:
+    """Stages open at as-of (started by then, not finished by then), with the case attributes pages need."""
+    stmt = _stage_select(True).where(
+        Stage.unit_code.in_(scope.codes),
+        Stage.started_on <= as_of,
+        or_(Stage.finished_on.is_(None), Stage.finished_on > as_of),
+        Case.status != "cancelled",
+        Case.applied_on <= as_of,
+        *where.clauses(),
+    )
+    return _frame(session, stmt, scope)
+
+
+def fetch_finished_stages(
+    session: Session,
+    *,
+    start: dt.date,
+    end: dt.date,
+    scope: Scope,
+    where: CaseFilter = NO_FILTER,
+    stage_code: str | None = None,
+    late_only: bool = False,
+) -> pd.DataFrame:
+    """Stages finished in [start, end] with their stored outcome (the drill-down of period measures)."""
+    stmt = (
+        _stage_select(True)
+        .add_columns(Stage.elapsed, Stage.on_time)
+        .where(Stage.unit_code.in_(scope.codes), Stage.finished_on >= start, Stage.finished_on <= end, *where.clauses())
+    )
+    if stage_code:
+        stmt = stmt.where(Stage.stage_code == stage_code)
+    if late_only:
+        stmt = stmt.where(Stage.on_time.is_(False))
+    return _frame(session, stmt, scope)
