@@ -65,7 +65,7 @@ def main() -> None:
           lambda: update_drill(svc, click, None, day, 30, None, None, [], "overdue_open"))  # fmt: skip
     bench("超时预警 heatmap, filter 10kV (new SQL each time)",
           lambda: update_heatmap(svc, None, day, 30, "mv", None, [], "overdue_open"),
-          lambda: (svc._cache.clear(), update_heatmap(svc, None, day, 30, "mv", None, [], "overdue_open")),
+          lambda: (svc.view_cache.clear(), update_heatmap(svc, None, day, 30, "mv", None, [], "overdue_open")),
           repeats=3)  # fmt: skip
 
 
@@ -77,11 +77,11 @@ def bench_rankings(svc: BoardService, day: str) -> None:
     week = last_complete("week", svc.as_of(day))
 
     def monthly():
-        svc._cache.clear()
+        svc.view_cache.clear()
         return svc.ranking(month, None)
 
     def weekly():
-        svc._cache.clear()
+        svc.view_cache.clear()
         return svc.ranking(week, None)
 
     bench(f"三通报 monthly report {month.label}, whole company (no cache)", monthly, monthly, repeats=5)
@@ -98,7 +98,7 @@ def bench_capacity(svc: BoardService, day: str) -> None:
             return queries.feeder_load(session, as_of=svc.as_of(day))
 
     def page():
-        svc._cache.clear()
+        svc.view_cache.clear()
         return svc.capacity(svc.as_of(day))
 
     bench("可开放容量 promised-load aggregate (SQL)", aggregate, aggregate, repeats=5)

@@ -37,6 +37,11 @@ class Settings:
     tls: bool = _setting(False, "生产模式下会话 Cookie 一律带 Secure（经 HTTPS 访问时本来就会带）")
     behind_proxy: bool = _setting(False, "位于反向代理之后：信任 X-Forwarded-For/Proto（判断 HTTPS 和客户端地址）")
     snapshot_user: str = _setting("", "定时快照以哪个用户的权限和范围生成（为空则为全公司、不脱敏）")
+    redis_url: str = _setting(
+        "",
+        "视图缓存的 Redis 地址（如 redis://127.0.0.1:6379/0）；为空时缓存在数据目录的 cache 文件夹",
+    )
+    auto_refresh: bool = _setting(True, "当天读模型缺失时（新的一天、导入之后）由第一个请求在后台刷新")
     capacity_allowed_loading: float = _setting(0.8, "可开放容量：线路/主变允许负载率")
     capacity_coincidence: float = _setting(0.6, "可开放容量：在途报装容量的同时率")
     capacity_green: float = _setting(0.3, "可开放容量：绿色下限（可开放占额定容量比例）")

@@ -8,12 +8,13 @@ import dash_bootstrap_components as dbc
 import numpy as np
 import pandas as pd
 from dash import Dash, Input, Output, State, html
+from dash.exceptions import PreventUpdate
 from sqlalchemy.exc import SQLAlchemyError
 
 from board.domain.duration import RISK_NAMES
-from board.domain.portfolio import PortfolioFilter, apply_filter, party_split, utility_share, where_cases_wait
+from board.domain.portfolio import PortfolioFilter
 from board.domain.rules import CASE_STATUS_NAMES, CLASS_NAMES
-from board.usecases.service import BoardService
+from board.usecases.service import BoardService, PortfolioQuery
 from layouts.case_page import date_text
 from layouts.common import notices
 from layouts.figures import empty_figure
@@ -25,17 +26,32 @@ from layouts.urlstate import parse_params, to_search
 from .common import register_unit_options, resolve_unit
 from .errors import friendly_error
 
-ROWS_SHOWN = 2000
+BLOCK = 100  # rows per request of the grid (its cacheBlockSize)
 
 
 def _day(value) -> dt.date | None:
     return parse_params({"as_of": str(value)[:10]}).as_of if value else None
 
 
+def _query(svc: BoardService, stored: dict | None) -> PortfolioQuery:
+    """The grid's query from the page's store, checked again: the store lives in the browser."""
+    d = stored or {}
+    states = frozenset(s for s in (d.get("states") or []) if s in STATES) or frozenset({"open"})
+    party = d.get("party") if d.get("party") in PARTIES else None
+    risk = d.get("risk") if d.get("risk") in RISKS else None
+    flt = PortfolioFilter(voltage=d.get("voltage") if d.get("voltage") in ("lv", "mv", "hv") else None,
+                          customer_class=d.get("class") if d.get("class") in CLASS_NAMES else None,
+                          key_only=bool(d.get("key")), party=party, text=str(d.get("text") or "")[:60])  # fmt: skip
+    unit = d.get("unit") if isinstance(d.get("unit"), str) else None
+    return PortfolioQuery(svc.as_of(_day(d.get("as_of"))), unit, states, _day(d.get("from")), _day(d.get("to")), flt,
+                          risk)  # fmt: skip
+
+
 def update_portfolio(
     svc: BoardService, unit, as_of, states, start, end, voltage, klass, key, party, text, requested=None, risk=None
 ) -> tuple:
-    """(notice, count, rows, bottleneck figure, 责任边界 figure, URL search); never raises."""
+    """(notice, count, grid query, bottleneck figure, 责任边界 figure, URL search); never raises. The grid asks for
+    its rows by itself (`portfolio_rows`) with the query this returns."""
     messages: list[str] = []
     states = [s for s in (states or []) if s in STATES] or ["open"]
     party = party if party in PARTIES else None
@@ -62,38 +78,48 @@ def update_portfolio(
             # finished cases pile up for years: without a range, show the last year's applications only
             applied_from = day - dt.timedelta(days=365)
             messages.append(f"已送电/已撤销工单默认只显示 {applied_from} 以后申请的，可用“申请日期”调整")
-        data = svc.portfolio(day, scope.root, frozenset(states), applied_from, _day(end))
+        applied_to = _day(end)
+        stored = {"as_of": day.isoformat(), "unit": scope.root, "states": states, "voltage": voltage, "class": klass,
+                  "from": applied_from and applied_from.isoformat(), "to": applied_to and applied_to.isoformat(),
+                  "key": bool(key), "party": party, "text": text, "risk": risk}  # fmt: skip
+        summary = svc.portfolio_summary(_query(svc, stored))
     except (SQLAlchemyError, ValueError, LookupError) as exc:
         fig = empty_figure("暂无数据")
-        return notices([friendly_error(exc)], "danger"), "", [], fig, fig, search
-    flt = PortfolioFilter(voltage=voltage, customer_class=klass, key_only=bool(key), party=party, text=text)
-    cases = apply_filter(data.cases, flt)
-    if risk:
-        cases = cases[cases["risk"] == risk]
-    ids = set(cases["case_id"])
-    stages = data.open_stages[data.open_stages["case_id"].isin(ids)]
-    split = party_split(data.party_days[data.party_days["case_id"].isin(ids)], data.units, scope.root)
-    names = dict(zip(data.units["unit_code"], data.units["unit_name"]))
-    rows = _rows(cases, names, svc, as_of)
-    count = f"共 {len(cases):,} 件" + (
-        f"，表中显示最需关注的 {ROWS_SHOWN} 件（请缩小筛选范围）" if len(cases) > ROWS_SHOWN else ""
-    )
+        return notices([friendly_error(exc)], "danger"), "", None, fig, fig, search
     return (
         notices(messages),
-        count,
-        rows,
-        wait_figure(where_cases_wait(stages, svc.rules)),
-        party_figure(split, utility_share(split), svc.rules.parties),
+        f"共 {summary.count:,} 件（表格按需分页读取，可排序）",
+        stored,
+        wait_figure(summary.wait),
+        party_figure(summary.split, summary.share, svc.rules.parties),
         search,
     )
+
+
+def portfolio_rows(svc: BoardService, stored: dict | None, request: dict | None) -> dict:
+    """One block of the grid: {rowData, rowCount} for the grid's getRowsRequest (sorted and paged in SQL)."""
+    request = request or {}
+    start = max(int(request.get("startRow") or 0), 0)
+    end = min(max(int(request.get("endRow") or start + BLOCK), start), start + 1000)
+    sort = [(str(s.get("colId")), s.get("sort") == "desc") for s in (request.get("sortModel") or [])[:3]]
+    q = _query(svc, stored)
+    try:
+        cases = svc.portfolio_rows(q, start, end, sort)
+        count = svc.portfolio_summary(q).count
+    except (SQLAlchemyError, ValueError, LookupError):
+        return {"rowData": [], "rowCount": 0}
+    names = dict(zip(*svc.units()[["unit_code", "unit_name"]].to_numpy().T)) if len(cases) else {}
+    return {"rowData": _rows(cases, names, svc, q.as_of.isoformat()), "rowCount": count}
 
 
 def _rows(cases: pd.DataFrame, names: dict, svc: BoardService, as_of) -> list[dict]:
     if cases.empty:
         return []
-    top = cases.sort_values(["supervision_level", "age_cd"], ascending=False).head(ROWS_SHOWN)
+    top = cases
     parties = svc.rules.parties
-    days = np.where(top["state_as_of"] == "energized", top["connect_cd"], top["age_cd"])
+    energized = (top["state_as_of"] == "energized").to_numpy()
+    age = (pd.Timestamp(as_of) - pd.to_datetime(top["applied_on"])).dt.days.to_numpy()
+    days = np.where(energized, top["connect_cd"].fillna(0).to_numpy(), age)
     current = (
         top["current_stages"]
         .fillna("")
@@ -144,7 +170,7 @@ def calculate(svc: BoardService, capacity_text, voltage, as_of) -> tuple:
     try:
         day = svc.as_of(as_of[:10] if as_of else None)
         out = svc.calculator(capacity, float(voltage or 10), day)
-        points = svc.duration_points(day)
+        points = svc.duration_sample(day)
     except (SQLAlchemyError, ValueError, LookupError) as exc:
         return dbc.Alert(friendly_error(exc), color="danger", className="py-2 mb-0"), duration_figure(None)
     p, model = out["prediction"], out["model"]
@@ -168,7 +194,7 @@ def register(app: Dash, svc: BoardService) -> None:
     @app.callback(
         Output(Progress.NOTICE, "children"),
         Output(Progress.COUNT, "children"),
-        Output(Progress.GRID, "rowData"),
+        Output(Progress.QUERY, "data"),
         Output(Progress.WAIT, "figure"),
         Output(Progress.PARTIES, "figure"),
         Output(Progress.URL, "search"),
@@ -187,6 +213,30 @@ def register(app: Dash, svc: BoardService) -> None:
     )
     def on_filters(unit, as_of, states, start, end, voltage, klass, key, party, text, risk, requested):
         return update_portfolio(svc, unit, as_of, states, start, end, voltage, klass, key, party, text, requested, risk)
+
+    @app.callback(
+        Output(Progress.GRID, "getRowsResponse"),
+        Input(Progress.GRID, "getRowsRequest"),
+        State(Progress.QUERY, "data"),
+        prevent_initial_call=True,
+    )
+    def on_rows(request, stored):
+        if stored is None:
+            raise PreventUpdate  # the filters' answer follows and purges the grid, which asks again
+        return portfolio_rows(svc, stored, request)
+
+    # a new query empties the grid's blocks so it asks for its first rows again
+    app.clientside_callback(
+        """function (stored, id) {
+            if (!stored) { return window.dash_clientside.no_update; }
+            dash_ag_grid.getApiAsync(id).then(api => api.purgeInfiniteCache());
+            return window.dash_clientside.no_update;
+        }""",
+        Output(Progress.QUERY, "id"),
+        Input(Progress.QUERY, "data"),
+        State(Progress.GRID, "id"),
+        prevent_initial_call=True,
+    )
 
     @app.callback(
         Output(Progress.CALC_RESULT, "children"), Output(Progress.CALC_FIGURE, "figure"),

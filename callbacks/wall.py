@@ -10,9 +10,8 @@ from dash import Dash, Input, Output, State, html, no_update
 
 from board.config import LOCAL_TZ
 from board.domain.alerts import drill_rows, heatmap_matrix, warning_list
-from board.domain.portfolio import party_split, utility_share, where_cases_wait
 from board.domain.rankings import Period, period_containing
-from board.usecases.service import BoardService
+from board.usecases.service import BoardService, PortfolioQuery
 from data_access.masking import mask_name
 from data_access.queries import NO_FILTER
 from layouts.capacity_figures import capacity_map
@@ -57,15 +56,14 @@ def build(svc: BoardService, config: dict, width: int | None) -> dict:
     alerts = svc.alerts(day, scope.root, 30, NO_FILTER)
     heat = heatmap_figure(heatmap_matrix("overdue_open", w.units, scope.root, alerts.open_stages, alerts.finished,
                                          svc.rules), "overdue_open", names, stage_names, theme="wall")  # fmt: skip
-    portfolio = svc.portfolio(day, scope.root, frozenset({"open"}))
-    split = party_split(portfolio.party_days, w.units, scope.root)
+    open_cases = svc.portfolio_summary(PortfolioQuery(day, scope.root, frozenset({"open"})))
     cap = svc.capacity(day, scope.root)
     week = period_containing("week", day)
     ranking = svc.ranking(Period("week", week.start, min(week.end, day), week.label), scope.root)
     figures = {
         Wall.HEATMAP: heat,
-        Wall.WAIT: wait_figure(where_cases_wait(portfolio.open_stages, svc.rules), theme="wall"),
-        Wall.PARTIES: party_figure(split, utility_share(split), svc.rules.parties, theme="wall"),
+        Wall.WAIT: wait_figure(open_cases.wait, theme="wall"),
+        Wall.PARTIES: party_figure(open_cases.split, open_cases.share, svc.rules.parties, theme="wall"),
         Wall.MAP: capacity_map(
             cap.feeders, cap.substations, cap.points, cap.areas, day, theme="wall", tiles=svc.settings.map_tiles
         ),  # fmt: skip

@@ -10,6 +10,7 @@ from sqlalchemy import Engine, create_engine, event, inspect, select
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
+from . import read_tables  # noqa: F401 - registers the read model's tables with Base
 from .models import Base, Meta
 
 

@@ -44,7 +44,7 @@ COLUMNS = [
     {"field": "holder", "headerName": "责任方", "width": 110},
     {"field": "days", "headerName": "接电/在途天数", "width": 120, "type": "numericColumn"},
     {"field": "grid_wd", "headerName": "供电流转(工作日)", "width": 130, "type": "numericColumn"},
-    {"field": "customer_vs_base", "headerName": "客户侧/基准(天)", "width": 130},
+    {"field": "customer_vs_base", "headerName": "客户侧/基准(天)", "width": 130, "sortable": False},
     {"field": "supervision_level", "headerName": "督办层级", "width": 95, "type": "numericColumn"},
     {"field": "forecast", "headerName": "预计送电", "width": 115},
     {"field": "desired", "headerName": "期望送电", "width": 115},
@@ -161,12 +161,21 @@ def layout(**query) -> html.Div:
             ),
             html.Div([html.Span(id=Progress.COUNT, className="me-3"), legend], className="my-2"),
             _calculator(),
+            dcc.Store(id=Progress.QUERY),
+            # rows come block by block from the server (sorted and paged in SQL): every case is reachable
             dag.AgGrid(
                 id=Progress.GRID,
                 columnDefs=COLUMNS,
-                rowData=[],
-                dashGridOptions={**GRID_OPTIONS, "rowHeight": 48},
-                defaultColDef={"sortable": True, "filter": True, "resizable": True},
+                rowModelType="infinite",
+                dashGridOptions={
+                    **GRID_OPTIONS,
+                    "rowHeight": 48,
+                    "cacheBlockSize": 100,
+                    "maxBlocksInCache": 20,
+                    "infiniteInitialRowCount": 1,
+                    "maxConcurrentDatasourceRequests": 2,
+                },  # fmt: skip
+                defaultColDef={"sortable": True, "filter": False, "resizable": True},
                 style={"height": "620px"},
             ),
         ]

@@ -1,12 +1,12 @@
 """`board` command line. One module per command group: server.py (serve, init-db, settings), data.py (demo,
 import, export-data, calendar, recompute), reports.py (report, notify, snapshot, scheduler), access.py (user,
-token, audit); helpers.py holds what they share."""
+token, audit), refresh.py (the read model); helpers.py holds what they share."""
 
 from __future__ import annotations
 
 import click
 
-from board.cli import access, data, reports, server
+from board.cli import access, data, refresh, reports, server
 from board.config import Settings
 
 
@@ -23,7 +23,7 @@ def main(ctx: click.Context, database_url, data_dir, rules):
 for command in (
     server.serve, server.init_db, data.demo, data.import_, data.export_data, reports.report, reports.notify,
     data.calendar, data.recompute, reports.snapshot, reports.scheduler, server.settings_cmd,
-    access.user, access.token, access.audit,
+    access.user, access.token, access.audit, refresh.refresh,
 ):  # fmt: skip
     main.add_command(command)
 

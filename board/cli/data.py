@@ -9,6 +9,7 @@ from pathlib import Path
 import click
 
 from board.cli.helpers import date_param, service
+from board.cli.refresh import refresh_and_warm
 
 
 @click.command()
@@ -31,6 +32,7 @@ def demo(ctx, n_cases, seed, as_of, high_share, if_missing):
     else:
         counts = "，".join(f"{k} {v:,}" for k, v in result.items())
         click.echo(f"演示数据已生成（{time.perf_counter() - t0:.1f} 秒）：{counts}")
+        refresh_and_warm(svc, svc.as_of())
     from board.demo.accounts import ensure_demo_accounts
 
     demo_accounts = [] if svc.settings.production else ensure_demo_accounts(svc.engine)
@@ -59,6 +61,7 @@ def import_(ctx, path):
             click.echo(line, err=True)
         raise click.ClickException(str(exc)) from exc
     click.echo("导入完成：" + "，".join(f"{k} {v:,} 行" for k, v in result.written.items()))
+    refresh_and_warm(svc, svc.as_of())
 
 
 @click.command("export-data")
@@ -92,6 +95,7 @@ def calendar_load(ctx, year, file):
     except CalendarFileError as exc:
         raise click.ClickException(str(exc)) from exc
     click.echo(f"{year} 年日历已导入：{n} 个调整日；已重算已完成环节的用时。")
+    refresh_and_warm(svc, svc.as_of())
 
 
 @calendar.command("show")
@@ -117,5 +121,7 @@ def recompute(ctx):
     """Recompute stored limits and outcomes of every stage (after editing rules or the calendar)."""
     from board.ingest.calendar_load import recompute_outcomes
 
-    n = recompute_outcomes(service(ctx))
+    svc = service(ctx)
+    n = recompute_outcomes(svc)
     click.echo(f"已重算 {n:,} 个环节。")
+    refresh_and_warm(svc, svc.as_of())

@@ -89,7 +89,7 @@ class DurationModel:
 
 
 def _held_out(case_ids: pd.Series) -> np.ndarray:
-    return np.array([zlib.crc32(str(c).encode()) % 5 == 0 for c in case_ids])
+    return np.array([zlib.crc32(str(c).encode()) % 5 == 0 for c in case_ids], dtype=bool)
 
 
 def fit(cases: pd.DataFrame) -> DurationModel:
@@ -199,3 +199,27 @@ def risk(forecast_on: pd.Series, late_on: pd.Series, desired_on: pd.Series) -> p
 
 
 RISK_NAMES = {"likely_late": "可能延误", "at_risk": "有风险", "on_track": "正常", "": "—"}
+
+
+def model_to_json(model: DurationModel) -> str:
+    """The fitted model without its training values (the lookup already holds every bin's prediction)."""
+    import json
+
+    table = model.table.drop(columns=["values"], errors="ignore")
+    lookup = [[vc, b, p.median, p.low, p.high, p.samples, p.note] for (vc, b), p in (model.lookup or {}).items()]
+    facts = {"train_size": model.train_size, "test_size": model.test_size, "mae_days": model.mae_days,
+             "coverage": model.coverage}  # fmt: skip
+    return json.dumps({"table": table.to_dict("records"), "lookup": lookup, **facts})
+
+
+def model_from_json(text: str) -> DurationModel:
+    """The model `model_to_json` wrote."""
+    import json
+
+    raw = json.loads(text)
+    table = pd.DataFrame(raw["table"], columns=["vclass", "bin", "n", "p10", "p50", "p90"])
+    lookup = {
+        (vc, int(b)): Prediction(med, low, high, int(n), note) for vc, b, med, low, high, n, note in raw["lookup"]
+    }
+    return DurationModel(table, int(raw["train_size"]), int(raw["test_size"]), float(raw["mae_days"]),
+                         float(raw["coverage"]), lookup)  # fmt: skip

@@ -13,9 +13,9 @@ from board.domain.rules import Rules
 from board.ingest.derive import case_facts, energized_on, enrich_stages, unknown_year_problems
 from board.ingest.validate import Reference, validate
 from board.usecases.core import load_calendar
-from data_access import interchange, queries, writer
+from data_access import interchange, queries, read_writes, writer
 from data_access.engine import session_scope
-from data_access.models import Case, Feeder, Stage, Substation, Unit
+from data_access.models import Case, Feeder, Meta, Stage, Substation, Unit
 
 
 class ImportRejected(ValueError):
@@ -64,11 +64,20 @@ def write_typed(engine: Engine, typed: dict[str, pd.DataFrame], rules: Rules) ->
             cases = cases.assign(grid_wd=facts["grid_wd"], records_ok=facts["records_ok"],
                                  customer_cd=facts["customer_cd"])  # fmt: skip
         frames["cases"] = cases
-    version = dt.datetime.now().isoformat(timespec="seconds")
+    version = dt.datetime.now().isoformat(timespec="microseconds")
     with engine.begin() as conn:
+        before = _read_model_key(conn, rules)
         written = writer.write_tables(conn, frames, version)
         writer.set_meta(conn, {"rules_fingerprint": rules.fingerprint})
+        ids = sorted(set(frames["cases"]["case_id"].astype(str))) if "cases" in frames else []
+        read_writes.forget_cases(conn, ids, before, _read_model_key(conn, rules))
     return ImportResult(written)
+
+
+def _read_model_key(conn, rules: Rules) -> str:
+    # the same key as board.usecases.refresh.version_key, read inside the import's transaction
+    meta = dict(conn.execute(select(Meta.key, Meta.value)).all())
+    return f"{meta.get('data_version', '0')}|{meta.get('calendar_version', '0')}|{rules.fingerprint}"
 
 
 def _case_attrs(engine: Engine, frames: dict[str, pd.DataFrame]) -> pd.DataFrame:

@@ -57,10 +57,13 @@ document.querySelectorAll('div[id]').forEach(div => {
   const cols = api.getAllDisplayedColumns().map(c => ({field: c.getColDef().field, name: c.getColDef().headerName
       || c.getColDef().field})).filter(c => c.field);
   const rows = [];
-  api.forEachNodeAfterFilterAndSort(n => rows.push(cols.map(c => {
-    const v = n.data ? n.data[c.field] : null;
+  const push = n => { if (n.data) rows.push(cols.map(c => {
+    const v = n.data[c.field];
     return v === null || v === undefined ? null : (typeof v === 'object' ? JSON.stringify(v) : v);
-  })));
+  })); };
+  // an infinite grid holds only the blocks it loaded: the server writes its full rows (snapshot.py)
+  if (api.getGridOption && api.getGridOption('rowModelType') === 'infinite') api.forEachNode(push);
+  else api.forEachNodeAfterFilterAndSort(push);
   tables.push({id: div.id, title: titleOf(div), columns: cols.map(c => c.name), rows: rows});
 });
 document.querySelectorAll('table').forEach((t, i) => {

@@ -11,7 +11,6 @@ import contextlib
 import dataclasses
 import datetime as dt
 import hashlib
-import io
 import json
 import logging
 import os
@@ -21,11 +20,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlencode
 
-import pandas as pd
-
 from board.config import LOCAL_TZ, Settings
-from board.domain import inert
 from board.domain.rankings import last_complete
+from board.reports.workbooks import ranking_xlsx, tables_xlsx, with_full_grid
 
 log = logging.getLogger("board.snapshot")
 
@@ -218,56 +215,9 @@ def _files(spec: PageSpec, req: SnapshotRequest, svc, capture, plotly_js: str, s
                          plotly_js)  # fmt: skip
         out.append((f"{spec.key}.html", text.encode(), "html"))
     if "xlsx" in req.formats:
-        data = _ranking_xlsx(svc, req) if spec.key == "rankings" else tables_xlsx(spec.title, req, capture.content)
+        content = with_full_grid(svc, req, capture.content) if spec.key == "progress" else capture.content
+        data = ranking_xlsx(svc, req) if spec.key == "rankings" else tables_xlsx(spec.title, req, content)
         out.append((f"{spec.key}.xlsx", data, "xlsx"))
-    return out
-
-
-def tables_xlsx(title: str, req: SnapshotRequest, content: dict) -> bytes:
-    """The page's tables as one workbook, a sheet per table, with title and as-of rows above each."""
-    buffer = io.BytesIO()
-    tables = content.get("tables") or []
-    with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
-        if not tables:
-            pd.DataFrame({"说明": ["本页没有表格"]}).to_excel(writer, sheet_name=title[:31], index=False, startrow=2)
-            writer.sheets[title[:31]]["A1"] = f"{title} · 数据截至 {req.as_of}"
-        used: set[str] = set()
-        for i, table in enumerate(tables, start=1):
-            name = _sheet_name(table.get("title") or f"{title}{i}", used)
-            width = len(table["columns"])
-            frame = pd.DataFrame([list(r)[:width] + [None] * (width - len(r)) for r in table["rows"]],
-                                 columns=_unique(table["columns"]))  # fmt: skip
-            inert.frame(frame).to_excel(writer, sheet_name=name, index=False, startrow=2)
-            parts = [title, table.get("title") or "", f"数据截至 {req.as_of}"]
-            writer.sheets[name]["A1"] = " · ".join(p for p in parts if p)
-    return buffer.getvalue()
-
-
-def _ranking_xlsx(svc, req: SnapshotRequest) -> bytes:
-    from layouts.report_tables import ranking_workbook
-
-    period = last_complete(req.kind, req.as_of)
-    scope = svc.scope(req.unit)
-    issuer = svc.units().set_index("unit_code").loc[scope.root, "unit_name"]
-    return ranking_workbook(svc.ranking(period, scope.root), req.kind, period, issuer)
-
-
-def _sheet_name(text: str, used: set[str]) -> str:
-    base = "".join(c for c in text if c not in "[]:*?/\\")[:28] or "表"
-    name, n = base, 2
-    while name in used:
-        name, n = f"{base}{n}", n + 1
-    used.add(name)
-    return name
-
-
-def _unique(columns: list) -> list[str]:
-    seen: dict[str, int] = {}
-    out = []
-    for c in columns:
-        c = str(c) or "列"
-        seen[c] = seen.get(c, 0) + 1
-        out.append(c if seen[c] == 1 else f"{c}{seen[c]}")
     return out
 
 

@@ -7,7 +7,6 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from board.domain.status import stage_status
 from data_access import queries
 from data_access.engine import session_scope
 
@@ -19,8 +18,8 @@ class AlertViews:
 
     def alerts(self, as_of: dt.date, unit: str | None, period_days: int, where: queries.CaseFilter) -> "AlertsData":
         """Open stages with status, per-(unit, stage) finished counts of the period, and 26 weeks of daily counts."""
-        return self.cached(("alerts", as_of, unit, period_days, where),
-                           lambda: self._alerts(as_of, unit, period_days, where))  # fmt: skip
+        return self.cached(("alerts", as_of, period_days, where),
+                           lambda: self._alerts(as_of, unit, period_days, where), unit=unit)  # fmt: skip
 
     def _alerts(self, as_of: dt.date, unit: str | None, period_days: int, where: queries.CaseFilter) -> "AlertsData":
         start = as_of - dt.timedelta(days=period_days - 1)
@@ -28,16 +27,15 @@ class AlertViews:
         with session_scope(self.engine) as session:
             scope = self._resolve(session, unit)
             units = queries.fetch_units(session)
-            # unfiltered, the open stages are the overview's (cached): the wall and the pages read them once
-            stages = None if where.empty else queries.fetch_open_stages(session, as_of=as_of, scope=scope, where=where)
             finished = queries.finished_summary(
                 session, start=start, end=as_of, scope=scope, by=("unit_code", "stage_code"), where=where
             )
             daily = queries.daily_finished(session, start=trend_start, end=as_of, scope=scope, where=where)
-        if stages is None:
+        # unfiltered, the open stages are the overview's (cached): the wall and the pages read them once
+        if where.empty:
             open_stages = self.workload(as_of, unit, period_days).open_stages
         else:
-            open_stages = stage_status(stages, as_of, self.calendar, self.rules)
+            open_stages = self.open_stages(as_of, scope, where)
         return AlertsData(as_of, scope, units, open_stages, finished, daily)
 
     def late_stages(

@@ -19,7 +19,7 @@ class CapacityViews:
 
     def capacity(self, as_of: dt.date, unit: str | None = None) -> "CapacityData":
         """Feeders and substations with open capacity at as-of, open applications and demand per area (cached)."""
-        return self.cached(("capacity", as_of, unit), lambda: self._capacity(as_of, unit))
+        return self.cached(("capacity", as_of), lambda: self._capacity(as_of, unit), unit=unit)
 
     def _capacity(self, as_of: dt.date, unit: str | None) -> "CapacityData":
         crules = self.settings.capacity_rules()

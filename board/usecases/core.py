@@ -6,6 +6,7 @@ Built lazily (never at import) so an app or a CLI command costs nothing until a 
 from __future__ import annotations
 
 import datetime as dt
+import logging
 from functools import cached_property
 
 import pandas as pd
@@ -129,25 +130,74 @@ class ServiceCore:
         with session_scope(self.engine) as session:
             return self._resolve(session, unit)
 
-    def cached(self, key: tuple, compute):
-        """Memoise a view's data per key and data version (a new import invalidates everything)."""
-        version = self._meta().get("data_version", "0")
-        key = (*key, access.current().cache_key)  # two users of different scopes never share an entry
-        cache = self._cache
-        if self._cache_version != version:
-            # Entries of an older version can never be hit again; dropping them keeps a months-long wall flat.
-            cache.clear()
-            self._cache_version = version
-        hit = cache.get(key)
-        if hit is None:
-            hit = compute()
-            if len(cache) >= 64:
-                cache.pop(next(iter(cache)))
-            cache[key] = hit
-        return hit
+    def cached(self, key: tuple, compute, unit: str | None = None, scoped: bool = True):
+        """A view's data from the shared cache, keyed by the read model's version (an import, a calendar load or a
+        rules change makes old entries unreachable) and by the scope the caller gets for `unit` — resolved first,
+        so a unit outside the caller's subtree is refused before any entry is read, and everyone who sees the
+        same scope (with the same masking) shares one entry."""
+        from board.usecases.refresh import version_key
 
-    _cache_version: str | None = None
+        where = "*"
+        if scoped:
+            scope = self.scope(unit)
+            where = (scope.root, scope.masked)
+        parts = (version_key(self), *key, where)
+        return self.view_cache.get_or_compute(parts, compute)
 
     @cached_property
-    def _cache(self) -> dict:
-        return {}
+    def view_cache(self):
+        from board.usecases.cache import ViewCache
+
+        return ViewCache(self.settings.redis_url, self.settings.data_dir)
+
+    def read_day(self, as_of: dt.date) -> int | None:
+        """The read model's day for `as_of` when it is built from the current data, else None (compute on demand).
+        Today's missing day starts a build in the background, so the first user of a day does not wait for it."""
+        from board.usecases.refresh import version_key
+
+        with session_scope(self.engine) as session:
+            if queries.built_day(session, as_of.toordinal(), version_key(self)):
+                return as_of.toordinal()
+        if self.settings.auto_refresh and as_of == self.settings.resolved_as_of() and self._rolled_over(as_of):
+            self._refresh_in_background(as_of)
+        return None
+
+    def _rolled_over(self, as_of: dt.date) -> bool:
+        # an earlier day is built from the current data: the date moved on, not the data (an import refreshes itself)
+        from board.usecases.refresh import version_key
+
+        with session_scope(self.engine) as session:
+            days = queries.built_days(session)
+        earlier = days[(days["rm_day"] > 0) & (days["rm_day"] < as_of.toordinal())]
+        return bool((earlier["data_version"] == version_key(self)).any())
+
+    def _stored_blob(self, name: str, as_of: dt.date) -> bytes | None:
+        from board.usecases.refresh import version_key
+
+        if self.read_day(as_of) is None:
+            return None
+        with session_scope(self.engine) as session:
+            return queries.blob(session, name, as_of.toordinal(), version_key(self))
+
+    _refreshing: set = set()
+
+    def _refresh_in_background(self, as_of: dt.date) -> None:
+        import threading
+
+        from board.usecases.refresh import RefreshBusy, refresh
+
+        if as_of in ServiceCore._refreshing:
+            return
+        ServiceCore._refreshing.add(as_of)
+
+        def run():
+            try:
+                refresh(self, as_of)
+            except RefreshBusy:
+                pass  # another worker is building it
+            except Exception:  # noqa: BLE001 - a failed build leaves the views on the on-demand path
+                logging.getLogger("board.refresh").exception("读模型刷新失败")
+            finally:
+                ServiceCore._refreshing.discard(as_of)
+
+        threading.Thread(target=run, name="board-refresh", daemon=True).start()

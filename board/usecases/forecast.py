@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
+import io
 
 import pandas as pd
 
-from board.domain.duration import DurationModel, fit, forecast, risk
+from board.domain.duration import DurationModel, fit, forecast, model_from_json, risk
+from board.usecases.refresh import DURATION_BLOB, SAMPLE_BLOB, SAMPLE_SIZE
 from data_access import queries
 from data_access.engine import session_scope
 
@@ -15,11 +17,27 @@ class ForecastViews:
     """The forecast use cases (mixed into BoardService)."""
 
     def duration_model(self, as_of: dt.date) -> DurationModel:
-        """The duration model fitted on cases finished by as-of (refit whenever the data version changes)."""
-        return self.cached(("duration", as_of), lambda: self._fit(as_of))
+        """The duration model fitted on cases finished by as-of: the read model's when built for that day, else
+        fitted now (and cached per data version)."""
+        return self.cached(("duration", as_of), lambda: self._fit(as_of), scoped=False)
 
     def _fit(self, as_of: dt.date) -> DurationModel:
+        stored = self._stored_blob(DURATION_BLOB, as_of)
+        if stored is not None:
+            return model_from_json(stored.decode())
         return fit(self.duration_points(as_of))
+
+    def duration_sample(self, as_of: dt.date) -> pd.DataFrame:
+        """At most a few thousand of the model's points, for drawing (the model itself uses all of them)."""
+
+        def load() -> pd.DataFrame:
+            stored = self._stored_blob(SAMPLE_BLOB, as_of)
+            if stored is not None:
+                return pd.read_json(io.StringIO(stored.decode()), orient="split")
+            points = self.duration_points(as_of)
+            return points.sample(n=SAMPLE_SIZE, random_state=0) if len(points) > SAMPLE_SIZE else points
+
+        return self.cached(("duration-sample", as_of), load, scoped=False)
 
     def duration_points(self, as_of: dt.date) -> pd.DataFrame:
         """Finished high-voltage cases with capacity, voltage and customer-chain days (the model's data)."""
@@ -28,11 +46,11 @@ class ForecastViews:
             with session_scope(self.engine) as session:
                 return queries.customer_chain_totals(session, as_of=as_of)
 
-        return self.cached(("duration-points", as_of), load)
+        return self.cached(("duration-points", as_of), load, scoped=False)
 
-    def forecasts(self, cases: pd.DataFrame, stages: pd.DataFrame, as_of: dt.date) -> pd.DataFrame:
+    def forecasts(self, cases: pd.DataFrame, stages: pd.DataFrame, as_of: dt.date, model=None) -> pd.DataFrame:
         """Median and 90 % forecast energization dates and the risk flag of open cases."""
-        model = self.duration_model(as_of)
+        model = model or self.duration_model(as_of)
         high = cases[cases["customer_class"] == "high"]
         limit_total = float(sum(self.rules.profile[c]["limit"] for c in self.rules.chain_codes("customer")))
         preds = model.predict_many(high["capacity_kva"], high["voltage_kv"])

@@ -20,7 +20,9 @@ class OverviewViews:
     def workload(self, as_of: dt.date, unit: str | None = None, period_days: int = 30) -> "Workload":
         """Everything the overview needs in one trip: SQL-aggregated finished counts, energized cases in the
         period, and the open workload with live status."""
-        return self.cached(("workload", as_of, unit, period_days), lambda: self._workload(as_of, unit, period_days))
+        return self.cached(
+            ("workload", as_of, period_days), lambda: self._workload(as_of, unit, period_days), unit=unit
+        )
 
     def _workload(self, as_of: dt.date, unit: str | None, period_days: int) -> "Workload":
         start = as_of - dt.timedelta(days=period_days - 1)
@@ -30,9 +32,17 @@ class OverviewViews:
             finished = queries.finished_summary(session, start=start, end=as_of, scope=scope)
             energized = queries.energized_summary(session, start=start, end=as_of, scope=scope)
             cases = queries.fetch_open_cases(session, as_of=as_of, scope=scope)
-            stages = queries.fetch_open_stages(session, as_of=as_of, scope=scope)
-        return Workload(as_of, scope, units, finished, energized, cases,
-                        stage_status(stages, as_of, self.calendar, self.rules))  # fmt: skip
+        return Workload(as_of, scope, units, finished, energized, cases, self.open_stages(as_of, scope))
+
+    def open_stages(self, as_of: dt.date, scope: queries.Scope, where: queries.CaseFilter = queries.NO_FILTER):
+        """Stages open at as-of with their status: read from the read model when it is built for that day,
+        computed from the stage rows otherwise (a past date, or while today's is being built)."""
+        day = self.read_day(as_of)
+        with session_scope(self.engine) as session:
+            if day is not None:
+                return queries.fetch_rm_open_stages(session, rm_day=day, scope=scope, where=where)
+            stages = queries.fetch_open_stages(session, as_of=as_of, scope=scope, where=where)
+        return stage_status(stages, as_of, self.calendar, self.rules)
 
     def kpis(self, as_of: dt.date, unit: str | None = None, period_days: int = 30) -> list[Kpi]:
         """SPEC §4.3 KPIs; period measures cover the `period_days` days ending at as-of."""

@@ -50,8 +50,8 @@ class ProgressViews:
     ) -> "PortfolioData":
         """Cases of a scope in some states with measures, progress strips and stage status (cached; the
         page's other filters then run in memory)."""
-        key = ("portfolio", as_of, unit, states, applied_from, applied_to)
-        return self.cached(key, lambda: self._portfolio(as_of, unit, states, applied_from, applied_to))
+        key = ("portfolio", as_of, states, applied_from, applied_to)
+        return self.cached(key, lambda: self._portfolio(as_of, unit, states, applied_from, applied_to), unit=unit)
 
     def _portfolio(self, as_of, unit, states, applied_from, applied_to) -> "PortfolioData":
         with session_scope(self.engine) as session:

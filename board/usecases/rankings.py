@@ -6,7 +6,7 @@ import pandas as pd
 
 from board.domain.overview import child_of
 from board.domain.rankings import Period, bands, rank, unit_measures, with_change
-from board.domain.status import stage_status
+from board.usecases.refresh import version_key, week_overdue
 from data_access import queries
 from data_access.engine import session_scope
 
@@ -18,8 +18,8 @@ class RankingViews:
         """Sibling ranking of a period (children of `unit`, default the root) with change and bands; only the
         weekly report counts open overdue stages (the costly part), and only when `with_open`."""
         with_open = with_open and period.kind == "week"
-        key = ("ranking", period, unit, with_open)
-        return self.cached(key, lambda: self._ranking(period, unit, with_open))
+        key = ("ranking", period, with_open)
+        return self.cached(key, lambda: self._ranking(period, unit, with_open), unit=unit)
 
     def _ranking(self, period: Period, unit: str | None, with_open: bool) -> pd.DataFrame:
         current = rank(self._measures(period, unit, with_open), period.kind)
@@ -38,13 +38,12 @@ class RankingViews:
                                                 by=("unit_code", "stage_code"))  # fmt: skip
             cases = queries.period_cases(session, start=period.start, end=period.end, scope=scope,
                                          satisfied_min=int(quality["satisfied_min_score"]))  # fmt: skip
-            stages = queries.fetch_open_stages(session, as_of=period.end, scope=scope) if with_open else None
+            # open overdue stages at the period's end, per unit: stored once per data version for every unit
+            per_unit = week_overdue(self, session, period.end, version_key(self)) if with_open else None
         overdue = None
-        if stages is not None:
-            status = stage_status(stages, period.end, self.calendar, self.rules)
-            late = status[(status["state"].astype(str) == "open") & (status["status"].astype(str) == "overdue")]
-            mapping = child_of(units, scope.root)
-            overdue = late["unit_code"].map(mapping).value_counts()
+        if per_unit is not None:
+            per_unit = per_unit[per_unit.index.isin(scope.codes)]
+            overdue = per_unit.groupby(per_unit.index.map(child_of(units, scope.root))).sum()
         kind = "week" if period.kind == "week" else period.kind
         return unit_measures(kind, units, scope.root, finished, cases, overdue, quality["weights"])
 

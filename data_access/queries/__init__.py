@@ -13,6 +13,7 @@ from data_access.queries.capacity import (
     queued_by_unit,
 )
 from data_access.queries.cases import (
+    fetch_build_chunk,
     fetch_case,
     fetch_cases,
     fetch_finished_stages,
@@ -23,6 +24,19 @@ from data_access.queries.cases import (
 )
 from data_access.queries.frames import CASE_COLUMNS, DATE_COLUMNS, STAGE_COLUMNS
 from data_access.queries.meta import fetch_calendar, last_change, read_meta
+from data_access.queries.read_model import (
+    SORTABLE,
+    CaseQuery,
+    blob,
+    built_day,
+    built_days,
+    count_cases,
+    fetch_case_page,
+    open_stages_of,
+    party_totals,
+    week_overdue,
+)
+from data_access.queries.read_model import fetch_open_stages as fetch_rm_open_stages
 from data_access.queries.rollups import (
     customer_chain_totals,
     daily_finished,
@@ -43,6 +57,8 @@ from data_access.queries.scope import (
 )
 
 __all__ = [
+    "SORTABLE", "CaseQuery", "blob", "built_day", "built_days", "count_cases", "fetch_build_chunk",
+    "fetch_case_page", "fetch_rm_open_stages", "open_stages_of", "party_totals", "week_overdue",
     "CASE_COLUMNS", "DATE_COLUMNS", "NO_FILTER", "STAGE_COLUMNS", "CaseFilter", "OutOfScope", "Scope", "UnknownUnit",
     "case_unit", "customer_chain_totals", "daily_finished", "energized_summary", "feeder_load", "fetch_calendar",
     "fetch_case", "fetch_cases", "fetch_feeders", "fetch_finished_stages", "fetch_open_cases", "fetch_open_points",

@@ -118,3 +118,22 @@ def fetch_finished_stages(
     if late_only:
         stmt = stmt.where(Stage.on_time.is_(False))
     return _frame(session, stmt, scope)
+
+
+def fetch_build_chunk(
+    session: Session, *, as_of: dt.date, unit_code: str, kind: str
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Cases of one unit (not its subtree) and all their stage rows, for building the read model: `final` cases
+    (energized by as-of) not yet in it, or the `daily` ones (open or cancelled) whose measures move with the date."""
+    from data_access.read_tables import FINAL_DAY, ReadCase
+
+    where = [Case.unit_code == unit_code, Case.applied_on <= as_of]
+    energized = and_(Case.status != "cancelled", Case.energized_on <= as_of)
+    if kind == "final":
+        built = select(ReadCase.case_id).where(ReadCase.rm_day == FINAL_DAY, ReadCase.unit_code == unit_code)
+        where += [energized, Case.case_id.not_in(built)]
+    else:  # spelled out: NOT on a NULL energized_on would drop exactly the open cases
+        where.append(or_(Case.status == "cancelled", Case.energized_on.is_(None), Case.energized_on > as_of))
+    cases = _frame(session, select(*_all(Case)).where(*where))
+    stages = _frame(session, _stage_select(False).join(Case, Case.case_id == Stage.case_id).where(*where))
+    return cases, stages

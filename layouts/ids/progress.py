@@ -23,6 +23,7 @@ class Progress(StrEnum):
     NOTICE = "progress-notice"
     COUNT = "progress-count"
     GRID = "progress-grid"
+    QUERY = "progress-query"
     WAIT = "progress-wait"
     PARTIES = "progress-parties"
 

@@ -8,6 +8,8 @@ from data_access.masking import mask_name
 from .conftest import FOREIGN, OWN, forge, login
 
 AS_OF = "2026-11-20"
+GRID_REQUEST, QUERY = "progress-grid.getRowsRequest", "progress-query.data"
+BLOCK = {"startRow": 0, "endRow": 500, "sortModel": []}
 
 
 def text(response) -> str:
@@ -29,8 +31,8 @@ def leaks(response, cases, unit: str) -> list[str]:
 def test_sec010_page_callbacks_with_a_forged_foreign_unit(client, app, cases):
     login(client, "mgr")
     for output, values in [
-        ("progress-grid", {"progress-unit.value": FOREIGN, "progress-as-of.date": AS_OF,
-                           "progress-states.value": ["open"]}),
+        ("progress-notice", {"progress-unit.value": FOREIGN, "progress-as-of.date": AS_OF,
+                             "progress-states.value": ["open"]}),
         ("alerts-warn-grid", {"alerts-unit.value": FOREIGN, "alerts-as-of.date": AS_OF, "alerts-period.value": 30}),
         ("alerts-heatmap", {"alerts-unit.value": "YL", "alerts-as-of.date": AS_OF, "alerts-period.value": 30}),
         ("home-kpis", {"home-unit.value": FOREIGN, "home-as-of.date": AS_OF, "home-period.value": 30}),
@@ -42,7 +44,10 @@ def test_sec010_page_callbacks_with_a_forged_foreign_unit(client, app, cases):
         if output != "alerts-warn-grid":  # the list has no notice of its own: the heatmap beside it says it
             assert "无权查看" in text(response), output
         assert leaks(response, cases, FOREIGN) == [], output
-    own = forge(client, app, "progress-grid", {"progress-as-of.date": AS_OF, "progress-states.value": ["open"]})
+    # the grid's query lives in the browser: a forged one naming a foreign unit gets no row
+    forged = forge(client, app, "progress-grid", {GRID_REQUEST: BLOCK, QUERY: {"unit": FOREIGN, "as_of": AS_OF}})
+    assert leaks(forged, cases, FOREIGN) == [] and '"rowCount": 0' in text(forged)
+    own = forge(client, app, "progress-grid", {GRID_REQUEST: BLOCK, QUERY: {"as_of": AS_OF, "states": ["open"]}})
     assert leaks(own, cases, OWN) and not leaks(own, cases, FOREIGN)
 
 
@@ -80,7 +85,7 @@ def test_sec013_unit_pickers_list_only_the_subtree(client, app):
 
 def test_sec014_viewer_sees_masked_names_everywhere(client, app, cases):
     login(client, "viewer")
-    response = forge(client, app, "progress-grid", {"progress-as-of.date": AS_OF, "progress-states.value": ["open"]})
+    response = forge(client, app, "progress-grid", {GRID_REQUEST: BLOCK, QUERY: {"as_of": AS_OF, "states": ["open"]}})
     body_text = text(response)
     own = cases[cases["unit_code"] == OWN]
     full = [n for n in own["customer_name"] if len(n) > 1 and n in body_text]

@@ -1,0 +1,221 @@
+"""How long a person waits: headless Chromium from opening a page until every figure and grid is drawn, against
+gunicorn with several workers, on an existing (large) database.
+
+    python benchmarks/browser.py --database-url sqlite:////work/bench1m/board.sqlite --as-of 2026-11-20
+
+A page counts as drawn when no Dash callback request is in flight and none finished in the last 400 ms, every
+graph has drawn its SVG, every grid shows rows or its no-rows overlay, and no loading marker is left; the time
+reported is the moment of the last callback answer or of the drawing, whichever came later, measured from the
+browser's navigation start (performance.now()). Prints a table: first visit (fresh server), later visit, and
+peak RSS per worker; `--tree DIR` benchmarks another checkout of the board with the same virtualenv (before/after).
+Also replays the callback requests a page made over plain HTTP (`--replays N`) for the interaction p95.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import threading
+import time
+import urllib.request
+from pathlib import Path
+
+import psutil
+
+INSTRUMENT = """
+window.__inflight = 0; window.__lastDone = 0; window.__posts = [];
+const _fetch = window.fetch;
+window.fetch = function (input, init) {
+  const url = String((input && input.url) || input);
+  const dash = url.includes('_dash-update-component');
+  if (dash) { window.__inflight++; if (init && init.body) window.__posts.push(String(init.body)); }
+  return _fetch.apply(this, arguments).finally(() => {
+    if (dash) { window.__inflight--; window.__lastDone = performance.now(); }
+  });
+};
+"""
+
+DRAWN = """
+if (window.__inflight !== 0 || document.querySelector('._dash-loading')) return null;
+if (document.querySelector('[data-dash-is-loading="true"]')) return null;
+const quiet = performance.now() - window.__lastDone;
+if (window.__lastDone === 0 || quiet < 400) return null;
+const graphs = [...document.querySelectorAll('.dash-graph')].filter(g => g.offsetParent !== null);
+if (!graphs.every(g => g.querySelector('.main-svg'))) return null;
+const grids = [...document.querySelectorAll('.ag-root-wrapper')].filter(g => g.offsetParent !== null);
+const empty = '.ag-overlay-no-rows-wrapper, .ag-overlay-no-rows-center';
+if (!grids.every(g => g.querySelector('.ag-row') || g.querySelector(empty))) return null;
+if (document.querySelector('.ag-loading, .ag-skeleton-container')) return null;
+return {t: window.__lastDone, graphs: graphs.length, grids: grids.length,
+        rows: document.querySelectorAll('.ag-row').length, errors: document.querySelectorAll('.alert-danger').length};
+"""
+
+PAGES = {
+    "总览 全公司": "/",
+    "双链进度 全公司": "/progress",
+    "双链进度 县公司": "/progress?unit={county}",
+    "三通报": "/rankings",
+    "大屏": "/wall",
+    "超时预警": "/alerts",
+    "可开放容量": "/capacity",
+}
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def start_server(args, port: int) -> subprocess.Popen:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("BOARD_")}
+    env.update(BOARD_AUTH="0", BOARD_DATABASE_URL=args.database_url, BOARD_DATA_DIR=args.data_dir,
+               BOARD_AS_OF=args.as_of, PYTHONPATH=str(args.tree))  # fmt: skip
+    if args.redis_url:
+        env["BOARD_REDIS_URL"] = args.redis_url
+    cmd = [sys.executable, "-m", "gunicorn", "-w", str(args.workers), "-b", f"127.0.0.1:{port}", "--timeout", "900",
+           "--no-control-socket", "board.wsgi:server"]  # fmt: skip
+    proc = subprocess.Popen(cmd, cwd=args.tree, env=env, stdout=subprocess.DEVNULL, stderr=open(args.log, "ab"))
+    deadline = time.time() + 120
+    while time.time() < deadline:
+        try:
+            urllib.request.urlopen(f"http://127.0.0.1:{port}/login", timeout=2)
+            return proc
+        except Exception:  # noqa: BLE001 - not up yet
+            time.sleep(0.5)
+    proc.kill()
+    raise SystemExit(f"server did not start; see {args.log}")
+
+
+class RssWatch(threading.Thread):
+    """Samples the RSS of every gunicorn worker twice a second; keeps the peak per worker."""
+
+    def __init__(self, master: int):
+        super().__init__(daemon=True)
+        self.master, self.peak, self.stop = master, {}, threading.Event()
+
+    def run(self):
+        while not self.stop.is_set():
+            try:
+                for child in psutil.Process(self.master).children():
+                    rss = child.memory_info().rss
+                    self.peak[child.pid] = max(self.peak.get(child.pid, 0), rss)
+            except psutil.Error:
+                pass
+            time.sleep(0.5)
+
+
+def browser():
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+
+    opts = webdriver.ChromeOptions()
+    opts.binary_location = shutil.which("chromium") or "/usr/bin/chromium"
+    for a in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--window-size=1920,1080",
+              "--disable-background-networking", "--disable-component-update", "--no-first-run"):  # fmt: skip
+        opts.add_argument(a)
+    driver = webdriver.Chrome(service=Service(shutil.which("chromedriver") or "/usr/bin/chromedriver"), options=opts)
+    driver.execute_cdp_cmd("Page.addScriptToEvaluateOnNewDocument", {"source": INSTRUMENT})
+    return driver
+
+
+def visit(driver, url: str, timeout: float) -> dict:
+    driver.get("about:blank")
+    driver.get(url)
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        got = driver.execute_script(DRAWN)
+        if got:
+            got["posts"] = driver.execute_script("return window.__posts;")
+            return got
+        time.sleep(0.05)
+    return {"t": None, "posts": []}
+
+
+def replay(base: str, posts: list[str], n: int) -> list[float]:
+    """Each callback request of a page sent again n times over HTTP; the times in ms."""
+    times = []
+    for body in posts:
+        for _ in range(n):
+            req = urllib.request.Request(f"{base}/_dash-update-component", data=body.encode(),
+                                         headers={"Content-Type": "application/json"})  # fmt: skip
+            t = time.perf_counter()
+            try:
+                urllib.request.urlopen(req, timeout=60).read()
+            except urllib.error.HTTPError as exc:
+                if exc.code != 204:  # PreventUpdate answers 204
+                    raise
+            times.append((time.perf_counter() - t) * 1000)
+    return times
+
+
+def main() -> None:
+    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--database-url", required=True)
+    p.add_argument("--data-dir", default="/work/bench1m")
+    p.add_argument("--as-of", default="2026-11-20")
+    p.add_argument("--county", default="YL-QX")
+    p.add_argument("--workers", type=int, default=2)
+    p.add_argument("--tree", type=Path, default=Path(__file__).resolve().parents[1])
+    p.add_argument("--redis-url", default="")
+    p.add_argument("--pages", default=",".join(PAGES))
+    p.add_argument("--timeout", type=float, default=300)
+    p.add_argument("--replays", type=int, default=0, help="HTTP replays of each callback request (interaction p95)")
+    p.add_argument("--prepare", default="", help="a shell command run before the server starts (e.g. board refresh)")
+    p.add_argument("--log", default="/tmp/board-browser-bench.log")
+    p.add_argument("--json", default="")
+    args = p.parse_args()
+    if args.prepare:
+        t = time.perf_counter()
+        subprocess.run(args.prepare, shell=True, check=True, cwd=args.tree)
+        print(f"prepare: {time.perf_counter() - t:.1f} s ({args.prepare})", flush=True)
+    port = free_port()
+    server = start_server(args, port)
+    watch = RssWatch(server.pid)
+    watch.start()
+    base = f"http://127.0.0.1:{port}"
+    driver = browser()
+    results, http_ms = [], []
+    try:
+        for name in args.pages.split(","):
+            url = base + PAGES[name].format(county=args.county)
+            first = visit(driver, url, args.timeout)
+            later = visit(driver, url, args.timeout)
+            if args.replays and later["posts"]:
+                http_ms += replay(base, later["posts"], args.replays)
+            secs = {
+                k: v["t"] / 1000 if v["t"] is not None else None for k, v in (("first_s", first), ("later_s", later))
+            }
+            row = {"page": name, **secs, "graphs": first.get("graphs"), "grids": first.get("grids"),
+                   "errors": first.get("errors")}  # fmt: skip
+            results.append(row)
+            fmt = lambda v: f"{v:7.2f} s" if v is not None else "  timeout"  # noqa: E731
+            print(f"{name:18} first {fmt(row['first_s'])}   later {fmt(row['later_s'])}   "
+                  f"graphs {row['graphs']} grids {row['grids']} error alerts {row['errors']}", flush=True)  # fmt: skip
+    finally:
+        driver.quit()
+        watch.stop.set()
+        watch.join()
+        server.send_signal(signal.SIGTERM)
+        server.wait(30)
+    peaks = sorted(v / 2**20 for v in watch.peak.values())
+    print("peak RSS per worker: " + ", ".join(f"{v:.0f} MB" for v in peaks))
+    out = {"pages": results, "peak_rss_mb": peaks}
+    if http_ms:
+        q = statistics.quantiles(http_ms, n=100)
+        out["http"] = {"n": len(http_ms), "p50": q[49], "p95": q[94], "max": max(http_ms)}
+        print(f"callback replays over HTTP: n={len(http_ms)} p50 {q[49]:.0f} ms  p95 {q[94]:.0f} ms  "
+              f"max {max(http_ms):.0f} ms")  # fmt: skip
+    if args.json:
+        Path(args.json).write_text(json.dumps(out, ensure_ascii=False, indent=1))
+
+
+if __name__ == "__main__":
+    main()

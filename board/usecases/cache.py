@@ -1,0 +1,81 @@
+"""The view cache every worker and host shares: Redis when BOARD_REDIS_URL is set, else files in the data folder.
+
+Keys carry the read model's version (data, calendar, rules) and the caller's scope, so an import or a calendar load
+makes every old entry unreachable and two scopes never share one. A cache that fails (Redis down, disk full) is
+skipped with one warning: the view is computed and served, only slower.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import pickle
+import time
+from pathlib import Path
+
+log = logging.getLogger("board.cache")
+
+MAX_BYTES = 64 * 2**20  # a value larger than this is served but not stored (the in-memory fallback of old views)
+TIMEOUT = 7 * 24 * 3600  # old versions age out by themselves
+
+
+class ViewCache:
+    """get-or-compute on a cachelib backend, with values pickled here so their size is known before storing."""
+
+    def __init__(self, redis_url: str, data_dir: str, prefix: str = "board:"):
+        self.redis_url, self.data_dir, self.prefix = redis_url, data_dir, prefix
+        self._backend = None
+        self._failed_at = 0.0
+
+    @property
+    def kind(self) -> str:
+        return "redis" if self.redis_url else "files"
+
+    def backend(self):
+        if self._backend is None:
+            from cachelib import FileSystemCache, RedisCache
+
+            if self.redis_url:
+                import redis
+
+                client = redis.Redis.from_url(self.redis_url, socket_timeout=2, socket_connect_timeout=1)
+                self._backend = RedisCache(host=client, key_prefix=self.prefix, default_timeout=TIMEOUT)
+            else:
+                folder = Path(self.data_dir) / "cache"
+                self._backend = FileSystemCache(str(folder), threshold=2000, default_timeout=TIMEOUT)
+        return self._backend
+
+    @staticmethod
+    def key(parts: tuple) -> str:
+        return hashlib.sha256(repr(parts).encode()).hexdigest()[:40]
+
+    def get_or_compute(self, parts: tuple, compute):
+        key = self.key(parts)
+        raw = self._call("get", key)
+        if raw is not None:
+            try:
+                return pickle.loads(raw)
+            except Exception:  # noqa: BLE001 - a damaged entry is recomputed
+                log.warning("缓存条目无法读取，重新计算")
+        value = compute()
+        data = pickle.dumps(value, protocol=5)
+        if len(data) <= MAX_BYTES:
+            self._call("set", key, data)
+        return value
+
+    def _call(self, op: str, *args):
+        # after a failure, leave the cache alone for 10 s instead of waiting on it in every request
+        if self._failed_at and time.monotonic() - self._failed_at < 10:
+            return None
+        try:
+            result = getattr(self.backend(), op)(*args)
+            self._failed_at = 0.0
+            return result
+        except Exception as exc:  # noqa: BLE001 - any cache failure means "compute instead"
+            if not self._failed_at:
+                log.warning("视图缓存不可用（%s），直接计算：%s", self.kind, exc.__class__.__name__)
+            self._failed_at = time.monotonic()
+            return None
+
+    def clear(self) -> None:
+        self._call("clear")

@@ -1,0 +1,143 @@
+"""The read model answers what the per-request computation answers: for today, for a past day, after an import."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pandas as pd
+import pytest
+
+from board.domain.portfolio import PortfolioFilter
+from board.domain.status import stage_status
+from board.usecases.refresh import refresh, week_overdue
+from board.usecases.service import BoardService, PortfolioQuery
+from data_access import queries
+from data_access.engine import session_scope
+from tests.fixtures import write_small
+
+DAY = dt.date(2026, 11, 20)
+STAGE_COLS = ["unit_code", "chain", "party", "limit_days", "status", "elapsed", "elapsed_cd", "remaining", "overrun"]
+
+
+@pytest.fixture
+def built(demo_settings):
+    svc = BoardService(demo_settings)
+    refresh(svc, DAY)
+    return svc
+
+
+def _computed_open_stages(svc, day, scope, where=queries.NO_FILTER):
+    with session_scope(svc.engine) as session:
+        stages = queries.fetch_open_stages(session, as_of=day, scope=scope, where=where)
+    return stage_status(stages, day, svc.calendar, svc.rules)
+
+
+def _by_stage(frame: pd.DataFrame) -> pd.DataFrame:
+    out = frame.sort_values(["case_id", "stage_code"]).set_index(["case_id", "stage_code"])[STAGE_COLS].copy()
+    out["status"] = out["status"].astype(str)
+    return out.astype({"elapsed": float, "elapsed_cd": float, "remaining": float, "overrun": float})
+
+
+@pytest.mark.parametrize("where", [queries.NO_FILTER, queries.CaseFilter(voltage="mv", customer_class="high")])
+def test_open_stages_are_the_computed_ones(built, where):
+    scope = built.scope(None)
+    assert built.read_day(DAY) == DAY.toordinal()
+    stored = built.open_stages(DAY, scope, where)
+    computed = _computed_open_stages(built, DAY, scope, where)
+    assert len(stored) == len(computed) > 0
+    pd.testing.assert_frame_equal(_by_stage(stored), _by_stage(computed), check_dtype=False)
+
+
+@pytest.mark.parametrize(
+    "states", [{"open"}, {"energized"}, {"cancelled"}, {"open", "energized", "cancelled"}], ids=lambda s: "+".join(s)
+)
+def test_portfolio_rows_and_summary_match_the_computed_portfolio(built, states):
+    q = PortfolioQuery(DAY, "YL-QX", frozenset(states))
+    rows = built.portfolio_rows(q, 0, 100_000, [])
+    summary = built.portfolio_summary(q)
+    computed = built.portfolio(DAY, "YL-QX", frozenset(states))
+    assert summary.count == len(rows) == len(computed.cases) > 0
+    expect = computed.cases.set_index("case_id").loc[rows["case_id"]]
+    for col in ("supervision_level", "strip", "state_as_of", "unit_code"):
+        assert rows[col].tolist() == expect[col].tolist(), col
+    for col in ("holding_party", "current_stages", "risk"):
+        assert rows[col].fillna("").tolist() == expect[col].fillna("").tolist(), col
+    for col in ("grid_wd", "customer_cd", "connect_cd"):
+        assert rows[col].astype(float).fillna(-1).tolist() == expect[col].astype(float).fillna(-1).tolist(), col
+    fc = pd.to_datetime(expect["forecast_on"])
+    assert pd.to_datetime(rows["forecast_on"]).fillna(pd.Timestamp(0)).tolist() == fc.fillna(pd.Timestamp(0)).tolist()
+    # the figures of the page: where cases wait and 责任边界
+    ids = set(computed.cases["case_id"])
+    from board.domain.portfolio import party_split, where_cases_wait
+
+    wait = where_cases_wait(computed.open_stages[computed.open_stages["case_id"].isin(ids)], built.rules)
+    pd.testing.assert_frame_equal(summary.wait.reset_index(drop=True), wait.reset_index(drop=True), check_dtype=False)
+    split = party_split(computed.party_days[computed.party_days["case_id"].isin(ids)], computed.units, "YL-QX")
+    key = ["child", "party"]
+    got = summary.split.sort_values(key).reset_index(drop=True)[[*key, "days"]]
+    pd.testing.assert_frame_equal(got, split.sort_values(key).reset_index(drop=True)[[*key, "days"]], check_dtype=False)
+
+
+def test_grid_pages_sort_and_filter_in_sql(built):
+    q = PortfolioQuery(DAY, None, frozenset({"open"}), flt=PortfolioFilter(customer_class="high"))
+    total = built.portfolio_summary(q).count
+    pages = [built.portfolio_rows(q, s, s + 7, [("capacity_kva", True)]) for s in range(0, total, 7)]
+    every = pd.concat(pages)
+    assert len(every) == total and every["case_id"].is_unique  # every case reachable, none twice
+    assert every["capacity_kva"].is_monotonic_decreasing and set(every["customer_class"]) == {"high"}
+    hostile = PortfolioQuery(DAY, None, frozenset({"open"}), flt=PortfolioFilter(text="%' OR 1=1--"))
+    assert built.portfolio_summary(hostile).count == 0 and built.portfolio_rows(hostile, 0, 10, []).empty
+
+
+def test_weekly_overdue_counts_match(built):
+    week_end = dt.date(2026, 11, 15)
+    with session_scope(built.engine) as session:
+        from board.usecases.refresh import version_key
+
+        counts = week_overdue(built, session, week_end, version_key(built))
+        again = queries.week_overdue(session, week_end, version_key(built))
+    computed = _computed_open_stages(built, week_end, built.scope(None))
+    late = computed[computed["status"].astype(str) == "overdue"]["unit_code"].value_counts()
+    assert counts.sort_index().to_dict() == late.sort_index().to_dict()
+    assert again.drop("*").sort_index().to_dict() == late.sort_index().to_dict()  # stored for the other workers
+
+
+def test_a_past_day_is_computed_on_demand(built):
+    past = DAY - dt.timedelta(days=40)
+    assert built.read_day(past) is None
+    scope = built.scope(None)
+    stages = built.open_stages(past, scope)
+    pd.testing.assert_frame_equal(_by_stage(stages), _by_stage(_computed_open_stages(built, past, scope)))
+    q = PortfolioQuery(past, None, frozenset({"open"}))
+    assert built.portfolio_summary(q).count == len(built.portfolio(past, None, frozenset({"open"})).cases)
+
+
+def test_duration_model_is_stored_and_read_back(built):
+    from board.domain.duration import fit
+
+    stored = built.duration_model(DAY)
+    fitted = fit(built.duration_points(DAY))
+    assert stored.train_size == fitted.train_size and stored.mae_days == pytest.approx(fitted.mae_days)
+    assert stored.predict(800, 10) == fitted.predict(800, 10)
+
+
+def test_an_import_that_changes_a_case_is_never_served_stale(small_svc, tmp_path):
+    svc, day = small_svc, dt.date(2026, 3, 5)
+    refresh(svc, day)
+    assert svc.read_day(day) == day.toordinal()
+    scope = svc.scope(None)
+    assert "B1C" in set(svc.open_stages(day, scope)["case_id"])
+    # B1C's last stage finishes on 03-04: the case is energized before the read model's day
+    folder = write_small(tmp_path / "again")
+    stages = (folder / "stages.csv").read_text(encoding="utf-8")
+    (folder / "stages.csv").write_text(stages.replace("B1C,L2,2026-03-03,,", "B1C,L2,2026-03-03,2026-03-04,"),
+                                       encoding="utf-8")  # fmt: skip
+    from board.ingest.importer import import_path
+
+    import_path(svc.engine, folder, svc.rules)
+    assert svc.read_day(day) is None  # the read model is of the old data: not used
+    assert "B1C" not in set(svc.open_stages(day, scope)["case_id"])
+    refresh(svc, day)
+    rows = svc.portfolio_rows(PortfolioQuery(day, None, frozenset({"energized"})), 0, 10, [])
+    assert "B1C" in set(rows["case_id"])
+    assert "B1C" not in set(svc.open_stages(day, scope)["case_id"])
