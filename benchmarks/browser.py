@@ -3,10 +3,11 @@ gunicorn with several workers, on an existing (large) database.
 
     python benchmarks/browser.py --database-url sqlite:////work/bench1m/board.sqlite --as-of 2026-11-20
 
-A page counts as drawn when no Dash callback request is in flight and none finished in the last 400 ms, every
-graph has drawn its SVG, every grid shows rows or its no-rows overlay, and no loading marker is left; the time
-reported is the moment of the last callback answer or of the drawing, whichever came later, measured from the
-browser's navigation start (performance.now()). Prints a table: first visit (fresh server), later visit, and
+A page counts as drawn when no Dash callback request is in flight, the page's graphs and grids are there (at least
+as many as the page has), every graph has drawn its SVG, every grid shows rows or its no-rows overlay, the page's
+own content marker is present and no loading marker is left; the time reported is the first moment all of that
+held after the last callback answer (checked every 50 ms, confirmed after 400 ms without a callback), measured
+from the browser's navigation start (performance.now()). Prints a table: first visit (fresh server), later visit, and
 peak RSS per worker; `--tree DIR` benchmarks another checkout of the board with the same virtualenv (before/after).
 Also replays the callback requests a page made over plain HTTP (`--replays N`) for the interaction p95.
 """
@@ -30,7 +31,7 @@ from pathlib import Path
 import psutil
 
 INSTRUMENT = """
-window.__inflight = 0; window.__lastDone = 0; window.__posts = [];
+window.__inflight = 0; window.__lastDone = 0; window.__drawnAt = 0; window.__posts = [];
 const _fetch = window.fetch;
 window.fetch = function (input, init) {
   const url = String((input && input.url) || input);
@@ -43,28 +44,31 @@ window.fetch = function (input, init) {
 """
 
 DRAWN = """
-if (window.__inflight !== 0 || document.querySelector('._dash-loading')) return null;
-if (document.querySelector('[data-dash-is-loading="true"]')) return null;
-const quiet = performance.now() - window.__lastDone;
-if (window.__lastDone === 0 || quiet < 400) return null;
-const graphs = [...document.querySelectorAll('.dash-graph')].filter(g => g.offsetParent !== null);
-if (!graphs.every(g => g.querySelector('.main-svg'))) return null;
-const grids = [...document.querySelectorAll('.ag-root-wrapper')].filter(g => g.offsetParent !== null);
+const [wantGraphs, wantGrids, selector] = arguments;
+const visible = sel => [...document.querySelectorAll(sel)].filter(e => e.offsetParent !== null);
+const graphs = visible('.dash-graph'), grids = visible('.ag-root-wrapper');
 const empty = '.ag-overlay-no-rows-wrapper, .ag-overlay-no-rows-center';
-if (!grids.every(g => g.querySelector('.ag-row') || g.querySelector(empty))) return null;
-if (document.querySelector('.ag-loading, .ag-skeleton-container')) return null;
-return {t: window.__lastDone, graphs: graphs.length, grids: grids.length,
+const drawn = window.__inflight === 0 && !document.querySelector('._dash-loading, [data-dash-is-loading="true"]')
+  && graphs.length >= wantGraphs && graphs.every(g => g.querySelector('.main-svg'))
+  && grids.length >= wantGrids && grids.every(g => g.querySelector('.ag-row') || g.querySelector(empty))
+  && !document.querySelector('.ag-loading, .ag-skeleton-container')
+  && (!selector || document.querySelector(selector));
+if (!drawn) { window.__drawnAt = 0; return null; }
+if (!window.__drawnAt || window.__drawnAt < window.__lastDone) window.__drawnAt = performance.now();
+if (window.__lastDone === 0 || performance.now() - window.__lastDone < 400) return null;
+return {t: window.__drawnAt, graphs: graphs.length, grids: grids.length,
         rows: document.querySelectorAll('.ag-row').length, errors: document.querySelectorAll('.alert-danger').length};
 """
 
+# path, and what a drawn page shows: at least this many graphs and grids, and an element matching the selector
 PAGES = {
-    "总览 全公司": "/",
-    "双链进度 全公司": "/progress",
-    "双链进度 县公司": "/progress?unit={county}",
-    "三通报": "/rankings",
-    "大屏": "/wall",
-    "超时预警": "/alerts",
-    "可开放容量": "/capacity",
+    "总览 全公司": ("/", 0, 0, ".kpi-card"),
+    "双链进度 全公司": ("/progress", 2, 1, "#progress-grid .ag-row"),
+    "双链进度 县公司": ("/progress?unit={county}", 2, 1, "#progress-grid .ag-row"),
+    "三通报": ("/rankings", 2, 0, "table"),
+    "大屏": ("/wall", 1, 0, ".kpi-card"),
+    "超时预警": ("/alerts", 2, 2, "#alerts-heatmap .main-svg"),
+    "可开放容量": ("/capacity", 4, 1, ".ag-row"),
 }
 
 
@@ -126,12 +130,12 @@ def browser():
     return driver
 
 
-def visit(driver, url: str, timeout: float) -> dict:
+def visit(driver, url: str, timeout: float, expect: tuple = (0, 0, "")) -> dict:
     driver.get("about:blank")
     driver.get(url)
     deadline = time.time() + timeout
     while time.time() < deadline:
-        got = driver.execute_script(DRAWN)
+        got = driver.execute_script(DRAWN, *expect)
         if got:
             got["posts"] = driver.execute_script("return window.__posts;")
             return got
@@ -139,10 +143,11 @@ def visit(driver, url: str, timeout: float) -> dict:
     return {"t": None, "posts": []}
 
 
-def replay(base: str, posts: list[str], n: int) -> list[float]:
-    """Each callback request of a page sent again n times over HTTP; the times in ms."""
+def replay(base: str, posts: list[str], n: int, per_output: dict | None = None) -> list[float]:
+    """Each callback request of a page sent again n times over HTTP; the times in ms (also per output id)."""
     times = []
     for body in posts:
+        output = json.loads(body).get("output", "?")[:60]
         for _ in range(n):
             req = urllib.request.Request(f"{base}/_dash-update-component", data=body.encode(),
                                          headers={"Content-Type": "application/json"})  # fmt: skip
@@ -153,6 +158,8 @@ def replay(base: str, posts: list[str], n: int) -> list[float]:
                 if exc.code != 204:  # PreventUpdate answers 204
                     raise
             times.append((time.perf_counter() - t) * 1000)
+            if per_output is not None:
+                per_output.setdefault(output, []).append(times[-1])
     return times
 
 
@@ -182,14 +189,15 @@ def main() -> None:
     watch.start()
     base = f"http://127.0.0.1:{port}"
     driver = browser()
-    results, http_ms = [], []
+    results, http_ms, per_output = [], [], {}
     try:
         for name in args.pages.split(","):
-            url = base + PAGES[name].format(county=args.county)
-            first = visit(driver, url, args.timeout)
-            later = visit(driver, url, args.timeout)
+            path, *expect = PAGES[name]
+            url = base + path.format(county=args.county)
+            first = visit(driver, url, args.timeout, tuple(expect))
+            later = visit(driver, url, args.timeout, tuple(expect))
             if args.replays and later["posts"]:
-                http_ms += replay(base, later["posts"], args.replays)
+                http_ms += replay(base, later["posts"], args.replays, per_output)
             secs = {
                 k: v["t"] / 1000 if v["t"] is not None else None for k, v in (("first_s", first), ("later_s", later))
             }
@@ -211,6 +219,10 @@ def main() -> None:
     if http_ms:
         q = statistics.quantiles(http_ms, n=100)
         out["http"] = {"n": len(http_ms), "p50": q[49], "p95": q[94], "max": max(http_ms)}
+        slow = sorted(((statistics.median(v), k) for k, v in per_output.items()), reverse=True)[:8]
+        out["slowest_outputs_median_ms"] = {k: round(m) for m, k in slow}
+        for m, k in slow:
+            print(f"  median {m:6.0f} ms  {k}")
         print(f"callback replays over HTTP: n={len(http_ms)} p50 {q[49]:.0f} ms  p95 {q[94]:.0f} ms  "
               f"max {max(http_ms):.0f} ms")  # fmt: skip
     if args.json:

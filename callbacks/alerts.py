@@ -17,12 +17,9 @@ from board.domain.alerts import (
     cell_stages,
     children,
     drill_rows,
-    heatmap_matrix,
-    level_counts,
-    warning_list,
-    weekly_late_rate,
 )  # fmt: skip
-from board.usecases.service import TREND_WEEKS, BoardService
+from board.usecases.alerts import WARN_ROWS
+from board.usecases.service import BoardService
 from layouts.common import notices
 from layouts.figures import empty_figure, heatmap_figure, trend_figure
 from layouts.ids.alerts import DRILL_UNIT, Alerts, drill_unit
@@ -38,14 +35,25 @@ FILTER_INPUTS = [
 ]  # fmt: skip
 
 
-WARN_ROWS_SHOWN = 2000
+WARN_ROWS_SHOWN = WARN_ROWS
 
 
-def _load(svc: BoardService, unit, as_of, period, voltage, klass, key, requested, messages: list[str]):
+def _load(svc: BoardService, unit, as_of, period, voltage, klass, key, requested, messages: list[str], full=True):
+    """(day, scope, data): the page's full data, or with `full=False` only the unit tree (the cached views are
+    read by the caller, without bringing the open stages into this process)."""
     where = case_filter(voltage, klass, key)
     day = svc.as_of(as_of[:10] if as_of else None)
     scope = resolve_unit(svc, unit, requested, messages)
+    if not full:
+        return day, scope, _Units(svc.units())
     return day, scope, svc.alerts(day, scope.root, period or 30, where)
+
+
+class _Units:
+    """The part of the page's data a cached view still needs."""
+
+    def __init__(self, units: pd.DataFrame):
+        self.units = units
 
 
 def update_heatmap(svc: BoardService, unit, as_of, period, voltage, klass, key, metric, requested=None) -> tuple:
@@ -54,12 +62,12 @@ def update_heatmap(svc: BoardService, unit, as_of, period, voltage, klass, key, 
     period, metric = period or 30, metric if metric in METRICS else "overdue_open"
     search = to_search(unit, as_of, period, voltage=voltage, **{"class": klass}, key=bool(key), metric=metric)
     try:
-        _day, scope, data = _load(svc, unit, as_of, period, voltage, klass, key, requested, messages)
+        day, scope, data = _load(svc, unit, as_of, period, voltage, klass, key, requested, messages, full=False)
     except (SQLAlchemyError, ValueError, LookupError) as exc:
         return notices([friendly_error(exc)], "danger"), None, empty_figure("暂无数据"), search
     names = dict(zip(data.units["unit_code"], data.units["unit_name"]))
     stage_names = {c: svc.rules.stage_name(c) for c in svc.rules.stage_info}
-    matrix = heatmap_matrix(metric, data.units, scope.root, data.open_stages, data.finished, svc.rules)
+    matrix = svc.heatmap(day, scope.root, period, case_filter(voltage, klass, key), metric)
     heat = heatmap_figure(matrix, metric, names, stage_names)
     return notices(messages), _breadcrumb(data.units, scope.root), heat, search
 
@@ -68,28 +76,28 @@ def update_lists(svc: BoardService, unit, as_of, period, voltage, klass, key, re
     """(trend, warning counts, warning rows, stamp): independent of the heatmap metric; never raises."""
     period = period or 30
     try:
-        day, scope, data = _load(svc, unit, as_of, period, voltage, klass, key, requested, [])
+        day, scope, _units = _load(svc, unit, as_of, period, voltage, klass, key, requested, [], full=False)
+        lists = svc.alert_lists(day, scope.root, period, case_filter(voltage, klass, key), WARN_ROWS_SHOWN)
     except (SQLAlchemyError, ValueError, LookupError) as exc:
         return empty_figure("暂无数据"), friendly_error(exc), [], ""
-    trend = trend_figure(weekly_late_rate(data.daily, data.units, scope.root, TREND_WEEKS, day))
-    warnings = warning_list(data.open_stages, svc.rules)
-    rows = drill_rows(warnings.head(WARN_ROWS_SHOWN), data.units, svc.rules, keep_order=True).to_dict("records")
-    counts = _counts_header(warnings, data.finished)
-    if len(warnings) > WARN_ROWS_SHOWN:
-        counts.children.append(html.Div(f"清单显示最严重的 {WARN_ROWS_SHOWN} 条（共 {len(warnings):,} 条）",
+    trend = trend_figure(lists.weekly)
+    rows = lists.rows.to_dict("records")
+    counts = _counts_header(lists)
+    if lists.total > WARN_ROWS_SHOWN:
+        counts.children.append(html.Div(f"清单显示最严重的 {WARN_ROWS_SHOWN} 条（共 {lists.total:,} 条）",
                                         className="text-muted small"))  # fmt: skip
     stamp = f"数据截至 {day:%Y-%m-%d} · 期内指标按截至日前 {period} 天 · 刷新于 {dt.datetime.now(LOCAL_TZ):%H:%M:%S}"
     return trend, counts, rows, stamp
 
 
-def _counts_header(warnings: pd.DataFrame, finished: pd.DataFrame) -> html.Div:
-    counts = level_counts(warnings)
+def _counts_header(lists) -> html.Div:
+    counts = lists.level_counts
     badges = []
     for status, color, name in (("overdue", "danger", "超时"), ("warning", "warning", "预警")):
         total = sum(n for (s, _lv), n in counts.items() if s == status)
         per_level = " · ".join(f"{lv}级 {counts.get((status, lv), 0)}" for lv in (4, 3, 2, 1))
         badges.append(dbc.Badge(f"{name} {total}（{per_level}）", color=color, className="me-2 p-2"))
-    warned, ok = int(finished["warned"].sum()), int(finished["warned_ok"].sum())
+    warned, ok = lists.warned, lists.warned_ok
     rate = f"{ok / warned * 100:.1f}%（{ok}/{warned}）" if warned else "无数据"
     badges.append(html.Span(f"期内预警干预成功率：{rate}", className="ms-2"))
     return html.Div(badges)

@@ -229,7 +229,13 @@ def register(app: Dash, svc: BoardService) -> None:
     app.clientside_callback(
         """function (stored, id) {
             if (!stored) { return window.dash_clientside.no_update; }
-            dash_ag_grid.getApiAsync(id).then(api => api.purgeInfiniteCache());
+            // the date picker re-sends its value after it mounts: the same query must not reload the grid
+            const text = JSON.stringify(stored);
+            dash_ag_grid.getApiAsync(id).then(api => {
+                if (api.__boardQuery === text) { return; }
+                api.__boardQuery = text;
+                api.purgeInfiniteCache();
+            });
             return window.dash_clientside.no_update;
         }""",
         Output(Progress.QUERY, "id"),

@@ -107,11 +107,14 @@ def refresh(svc: BoardService, config: dict, width: int | None, last_good: dict 
     try:
         svc.check_available()
         version = svc.data_version()
-        key = f"{version}|{config}|{width}"
+        day = svc.as_of(config.get("as_of"))  # the date rolls over at midnight even when no data arrives
+        key = f"{version}|{day}|{config}|{width}"
         if last_good and last_good.get("key") == key:
             stamp = f"数据截至 {last_good['as_of']} · 更新于 {now:%H:%M:%S}"
             return no_update, stamp, None, {**last_good, "at": now.isoformat()}, *keep
-        data = build(svc, config, width)
+        # every wall screen of a scope shares one build per data version (figures and all)
+        cache_key = ("wall", day, repr(sorted(config.items())), width)
+        data = svc.cached(cache_key, lambda: build(svc, config, width), unit=config.get("unit"))
     except Exception as exc:  # noqa: BLE001 - the wall never shows an error page
         reason = friendly_error(exc)
         if last_good:

@@ -7,10 +7,12 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from board.domain.alerts import drill_rows, heatmap_matrix, level_counts, warning_list, weekly_late_rate
 from data_access import queries
 from data_access.engine import session_scope
 
 TREND_WEEKS = 26
+WARN_ROWS = 2000  # the warning list shows the most severe ones; the counts cover all
 
 
 class AlertViews:
@@ -38,6 +40,30 @@ class AlertViews:
             open_stages = self.open_stages(as_of, scope, where)
         return AlertsData(as_of, scope, units, open_stages, finished, daily)
 
+    def heatmap(self, as_of: dt.date, unit: str | None, period_days: int, where: queries.CaseFilter,
+                metric: str) -> pd.DataFrame:  # fmt: skip
+        """The child unit × stage matrix of one metric (cached: a metric switch reads a small frame back)."""
+
+        def compute():
+            data = self.alerts(as_of, unit, period_days, where)
+            return heatmap_matrix(metric, data.units, data.scope.root, data.open_stages, data.finished, self.rules)
+
+        return self.cached(("heatmap", as_of, period_days, where, metric), compute, unit=unit)
+
+    def alert_lists(self, as_of: dt.date, unit: str | None, period_days: int, where: queries.CaseFilter,
+                    rows: int) -> AlertLists:  # fmt: skip
+        """The 26-week late-rate trend and the most severe `rows` warnings with their counts (cached)."""
+
+        def compute():
+            data = self.alerts(as_of, unit, period_days, where)
+            warnings = warning_list(data.open_stages, self.rules)
+            weekly = weekly_late_rate(data.daily, data.units, data.scope.root, TREND_WEEKS, as_of)
+            return AlertLists(weekly, drill_rows(warnings.head(rows), data.units, self.rules, keep_order=True),
+                              level_counts(warnings), len(warnings), int(data.finished["warned"].sum()),
+                              int(data.finished["warned_ok"].sum()))  # fmt: skip
+
+        return self.cached(("alert-lists", as_of, period_days, where, rows), compute, unit=unit)
+
     def late_stages(
         self, as_of: dt.date, unit: str, period_days: int, where: queries.CaseFilter, stage_code: str
     ) -> pd.DataFrame:
@@ -60,3 +86,15 @@ class AlertsData:
     open_stages: pd.DataFrame
     finished: pd.DataFrame
     daily: pd.DataFrame
+
+
+@dataclass(frozen=True)
+class AlertLists:
+    """What the warning side of 超时预警 shows: the weekly trend and the head of the warning list."""
+
+    weekly: pd.DataFrame
+    rows: pd.DataFrame
+    level_counts: dict
+    total: int
+    warned: int
+    warned_ok: int

@@ -11,12 +11,14 @@ import hashlib
 import logging
 import pickle
 import time
+from collections import OrderedDict
 from pathlib import Path
 
 log = logging.getLogger("board.cache")
 
 MAX_BYTES = 64 * 2**20  # a value larger than this is served but not stored (the in-memory fallback of old views)
 TIMEOUT = 7 * 24 * 3600  # old versions age out by themselves
+RECENT_BYTES = 96 * 2**20  # per worker: the pickled size of the entries kept in process
 
 
 class ViewCache:
@@ -26,6 +28,8 @@ class ViewCache:
         self.redis_url, self.data_dir, self.prefix = redis_url, data_dir, prefix
         self._backend = None
         self._failed_at = 0.0
+        self._recent: OrderedDict[str, bytes] = OrderedDict()
+        self._recent_size = 0
 
     @property
     def kind(self) -> str:
@@ -51,7 +55,11 @@ class ViewCache:
 
     def get_or_compute(self, parts: tuple, compute):
         key = self.key(parts)
-        raw = self._call("get", key)
+        raw = self._recent_get(key)
+        if raw is None:
+            raw = self._call("get", key)
+            if raw is not None:
+                self._recent_put(key, raw)
         if raw is not None:
             try:
                 return pickle.loads(raw)
@@ -61,7 +69,26 @@ class ViewCache:
         data = pickle.dumps(value, protocol=5)
         if len(data) <= MAX_BYTES:
             self._call("set", key, data)
+            self._recent_put(key, data)
         return value
+
+    # The newest entries also stay in this process, as bytes, up to RECENT_BYTES: reading them back skips the
+    # round trip to Redis or the disk; unpickling a copy keeps callers from sharing one mutable object.
+    def _recent_get(self, key: str) -> bytes | None:
+        raw = self._recent.get(key)
+        if raw is not None:
+            self._recent.move_to_end(key)
+        return raw
+
+    def _recent_put(self, key: str, raw: bytes) -> None:
+        if len(raw) > RECENT_BYTES // 4:
+            return
+        old = self._recent.pop(key, None)
+        self._recent_size += len(raw) - (len(old) if old else 0)
+        self._recent[key] = raw
+        while self._recent_size > RECENT_BYTES:
+            _k, dropped = self._recent.popitem(last=False)
+            self._recent_size -= len(dropped)
 
     def _call(self, op: str, *args):
         # after a failure, leave the cache alone for 10 s instead of waiting on it in every request
@@ -78,4 +105,6 @@ class ViewCache:
             return None
 
     def clear(self) -> None:
+        self._recent.clear()
+        self._recent_size = 0
         self._call("clear")

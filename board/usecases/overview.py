@@ -45,14 +45,23 @@ class OverviewViews:
         return stage_status(stages, as_of, self.calendar, self.rules)
 
     def kpis(self, as_of: dt.date, unit: str | None = None, period_days: int = 30) -> list[Kpi]:
-        """SPEC §4.3 KPIs; period measures cover the `period_days` days ending at as-of."""
-        w = self.workload(as_of, unit, period_days)
-        return compute_kpis(w.finished, w.open_stages, w.open_cases, w.energized, as_of, self.rules)
+        """SPEC §4.3 KPIs; period measures cover the `period_days` days ending at as-of (cached apart from the
+        workload: a dozen numbers are read back faster than the frames they come from)."""
+
+        def compute():
+            w = self.workload(as_of, unit, period_days)
+            return compute_kpis(w.finished, w.open_stages, w.open_cases, w.energized, as_of, self.rules)
+
+        return self.cached(("kpis", as_of, period_days), compute, unit=unit)
 
     def child_overview(self, as_of: dt.date, unit: str | None = None, period_days: int = 30) -> pd.DataFrame:
         """Per child unit of the scope: open cases, overdue/warning stages, on-time rate."""
-        w = self.workload(as_of, unit, period_days)
-        return child_overview(w.units, w.scope.root, w.finished, w.open_stages, w.open_cases)
+
+        def compute():
+            w = self.workload(as_of, unit, period_days)
+            return child_overview(w.units, w.scope.root, w.finished, w.open_stages, w.open_cases)
+
+        return self.cached(("child-overview", as_of, period_days), compute, unit=unit)
 
 
 @dataclass(frozen=True)

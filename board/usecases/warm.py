@@ -9,6 +9,7 @@ from collections.abc import Callable
 
 from board.domain import access
 from board.domain.rankings import last_complete
+from board.usecases.alerts import WARN_ROWS
 from board.usecases.portfolio import PortfolioQuery
 from data_access import queries
 
@@ -30,7 +31,11 @@ def warm(svc, as_of: dt.date, progress: Callable[[int, int], None] | None = None
         with access.acting_as(who):
             for code in codes:
                 svc.workload(as_of, code, 30)
+                svc.kpis(as_of, code, 30)
+                svc.child_overview(as_of, code, 30)
                 svc.alerts(as_of, code, 30, queries.NO_FILTER)
+                svc.heatmap(as_of, code, 30, queries.NO_FILTER, "overdue_open")
+                svc.alert_lists(as_of, code, 30, queries.NO_FILTER, WARN_ROWS)
                 svc.capacity(as_of, code)
                 svc.portfolio_summary(PortfolioQuery(as_of, code, frozenset({"open"})))
                 for period in (week, month):
