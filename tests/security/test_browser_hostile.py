@@ -5,6 +5,7 @@ import io
 
 import openpyxl
 from selenium.common.exceptions import NoAlertPresentException
+from selenium.webdriver.support.ui import WebDriverWait
 
 from board.domain.access import acting_as, for_user
 from board.reports import snapshot
@@ -59,11 +60,11 @@ def test_sec030_hostile_name_is_text_in_grid_case_page_and_xlsx(dash_duo, app, s
     # the page itself, with another 供电所 in the URL: a notice, and only the manager's own cases
     dash_duo.driver.get(f"{dash_duo.server.url}/progress?unit={FOREIGN}")
     dash_duo.wait_for_contains_text("#progress-notice", "无权查看", timeout=20)
-    dash_duo.wait_for_element("#progress-grid .ag-row", timeout=10)
-    units = set(dash_duo.driver.execute_script(
-        "return [...document.querySelectorAll(\"#progress-grid .ag-row [col-id='unit_name']\")]"
-        ".map(e => e.textContent);"
-    ))  # fmt: skip
+    script = ("return [...document.querySelectorAll(\"#progress-grid .ag-row [col-id='unit_name']\")]"
+              ".map(e => e.textContent);")  # fmt: skip
+    # the grid loads its rows in blocks: wait until every row shown holds data, not a loading placeholder
+    WebDriverWait(dash_duo.driver, 15).until(lambda d: (u := d.execute_script(script)) and all(u))
+    units = set(dash_duo.driver.execute_script(script))
     assert units == {"城关供电所"}
     with acting_as(for_user("mgr", "manager", OWN)):
         detail = svc.case_detail(case_id, svc.as_of("2026-11-20"))
