@@ -7,7 +7,7 @@ import datetime as dt
 import dash_bootstrap_components as dbc
 import numpy as np
 import pandas as pd
-from dash import Dash, Input, Output, State, html
+from dash import Dash, Input, Output, State, dcc, html
 from dash.exceptions import PreventUpdate
 from sqlalchemy.exc import SQLAlchemyError
 
@@ -154,13 +154,13 @@ def _rows(cases: pd.DataFrame, names: dict, svc: BoardService, as_of) -> list[di
 
 
 def calculate(svc: BoardService, capacity_text, voltage, as_of) -> tuple:
-    """(result, figure) of the 工期预估 calculator; bad input gets a message."""
+    """(result, figure) of the 工期预估 calculator; bad input gets a message and no figure."""
     try:
         capacity = float(str(capacity_text).strip())
         if not 0 < capacity <= 200_000:
             raise ValueError
     except (TypeError, ValueError):
-        fig = duration_figure(None)
+        fig = None
         msg = (
             "请输入 0 以上、200,000 以下的变压器容量（kVA）"
             if capacity_text not in (None, "")
@@ -172,7 +172,7 @@ def calculate(svc: BoardService, capacity_text, voltage, as_of) -> tuple:
         out = svc.calculator(capacity, float(voltage or 10), day)
         points = svc.duration_sample(day)
     except (SQLAlchemyError, ValueError, LookupError) as exc:
-        return dbc.Alert(friendly_error(exc), color="danger", className="py-2 mb-0"), duration_figure(None)
+        return dbc.Alert(friendly_error(exc), color="danger", className="py-2 mb-0"), None
     p, model = out["prediction"], out["model"]
     grid = f"电网侧时限合计 {out['grid_wd']:g} 个工作日"
     base = f"经验基准 {out['baseline_cd']:g} 天"
@@ -245,8 +245,9 @@ def register(app: Dash, svc: BoardService) -> None:
     )
 
     @app.callback(
-        Output(Progress.CALC_RESULT, "children"), Output(Progress.CALC_FIGURE, "figure"),
+        Output(Progress.CALC_RESULT, "children"), Output(Progress.CALC_FIGURE, "children"),
         Input(Progress.CALC_CAPACITY, "value"), Input(Progress.CALC_VOLTAGE, "value"), State(Progress.AS_OF, "date"),
     )  # fmt: skip
     def on_calculate(capacity, voltage, as_of):
-        return calculate(svc, capacity, voltage, as_of)
+        result, fig = calculate(svc, capacity, voltage, as_of)
+        return result, None if fig is None else dcc.Graph(figure=fig, config={"displaylogo": False})

@@ -197,7 +197,8 @@ def _calculator() -> dbc.Accordion:
         ],
         className="g-2",
     )  # fmt: skip
-    body = [form, dcc.Graph(id=Progress.CALC_FIGURE, config={"displaylogo": False})]
+    # the chart is drawn once a capacity is entered: an empty chart in a closed panel costs every page load a render
+    body = [form, html.Div(id=Progress.CALC_FIGURE)]
     return dbc.Accordion([dbc.AccordionItem(body, title="工期预估：按容量预测客户侧工期与最早送电日期")],
                          start_collapsed=True, className="my-3")  # fmt: skip
 

@@ -19,6 +19,7 @@ log = logging.getLogger("board.cache")
 MAX_BYTES = 64 * 2**20  # a value larger than this is served but not stored (the in-memory fallback of old views)
 TIMEOUT = 7 * 24 * 3600  # old versions age out by themselves
 RECENT_BYTES = 96 * 2**20  # per worker: the pickled size of the entries kept in process
+BIG_SECONDS = 300  # how long the one oversized value stays in a worker
 
 
 class ViewCache:
@@ -29,6 +30,7 @@ class ViewCache:
         self._backend = None
         self._failed_at = 0.0
         self._recent: OrderedDict[str, bytes] = OrderedDict()
+        self._big: tuple | None = None
         self._recent_size = 0
 
     @property
@@ -65,11 +67,17 @@ class ViewCache:
                 return pickle.loads(raw)
             except Exception:  # noqa: BLE001 - a damaged entry is recomputed
                 log.warning("缓存条目无法读取，重新计算")
+        big = self._big
+        if big is not None and big[0] == key and time.monotonic() - big[2] < BIG_SECONDS:
+            return big[1]
         value = compute()
         data = pickle.dumps(value, protocol=5)
         if len(data) <= MAX_BYTES:
             self._call("set", key, data)
             self._recent_put(key, data)
+        else:
+            # a past day's whole-company portfolio: kept here alone, briefly, so the grid's next blocks reuse it
+            self._big = (key, value, time.monotonic())
         return value
 
     # The newest entries also stay in this process, as bytes, up to RECENT_BYTES: reading them back skips the
@@ -105,6 +113,7 @@ class ViewCache:
             return None
 
     def clear(self) -> None:
+        self._big = None
         self._recent.clear()
         self._recent_size = 0
         self._call("clear")

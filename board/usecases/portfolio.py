@@ -74,15 +74,16 @@ class PortfolioViews:
             return PortfolioSummary(cq.scope, units, count, where_cases_wait(stages, self.rules), split,
                                     utility_share(split))  # fmt: skip
         data = self.portfolio(q.as_of, q.unit, q.states, q.applied_from, q.applied_to)
-        cases = self._matching(q)
+        cases = self._matching(q, data)
         ids = set(cases["case_id"])
         stages = data.open_stages[data.open_stages["case_id"].isin(ids)]
         split = party_split(data.party_days[data.party_days["case_id"].isin(ids)], data.units, data.scope.root)
         return PortfolioSummary(data.scope, data.units, len(cases), where_cases_wait(stages, self.rules), split,
                                 utility_share(split))  # fmt: skip
 
-    def _matching(self, q: PortfolioQuery) -> pd.DataFrame:
-        data = self.portfolio(q.as_of, q.unit, q.states, q.applied_from, q.applied_to)
+    def _matching(self, q: PortfolioQuery, data=None) -> pd.DataFrame:
+        # a whole company's portfolio is too large for the shared cache: read it once per call
+        data = data or self.portfolio(q.as_of, q.unit, q.states, q.applied_from, q.applied_to)
         cases = apply_filter(data.cases, q.flt)
         return cases[cases["risk"] == q.risk] if q.risk else cases
 

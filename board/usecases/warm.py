@@ -13,6 +13,8 @@ from board.usecases.alerts import WARN_ROWS
 from board.usecases.portfolio import PortfolioQuery
 from data_access import queries
 
+WEEKS_OFFERED = 13  # the picker's 12 weeks and the one before the oldest (its change column)
+
 
 def warm(svc, as_of: dt.date, progress: Callable[[int, int], None] | None = None) -> dict:
     """Compute and store the default views; returns how many scopes and how long it took."""
@@ -24,6 +26,11 @@ def warm(svc, as_of: dt.date, progress: Callable[[int, int], None] | None = None
     codes = [root.iloc[0], *units.loc[units["parent_code"] == root.iloc[0], "unit_code"]]
     svc.duration_model(as_of)
     week, month = last_complete("week", as_of), last_complete("month", as_of)  # the 三通报 page's defaults
+    # every week the 三通报 picker offers: its open overdue counts are stored once for all units and workers
+    picked = week
+    for _ in range(WEEKS_OFFERED):
+        svc.ranking(picked, None)
+        picked = picked.previous()
     done, total = 0, len(codes) * 2
     for masked in (False, True):
         # the masked copies are what viewers and the wall read

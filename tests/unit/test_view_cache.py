@@ -1,0 +1,50 @@
+"""The shared view cache: one computation for all workers, a failing cache is skipped, oversized values stay local."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from board.usecases import cache as cache_mod
+from board.usecases.cache import ViewCache
+
+
+def counter():
+    calls = []
+
+    def compute():
+        calls.append(1)
+        return pd.DataFrame({"n": [len(calls)]})
+
+    return calls, compute
+
+
+def test_two_workers_share_the_files_cache(tmp_path):
+    calls, compute = counter()
+    a, b = ViewCache("", str(tmp_path)), ViewCache("", str(tmp_path))
+    first = a.get_or_compute(("v1", "workload", ("R", False)), compute)
+    second = b.get_or_compute(("v1", "workload", ("R", False)), compute)
+    assert len(calls) == 1 and second.equals(first)
+    b.get_or_compute(("v2", "workload", ("R", False)), compute)  # a new data version is a new entry
+    assert len(calls) == 2
+
+
+def test_a_cache_that_is_down_is_skipped(tmp_path, caplog):
+    calls, compute = counter()
+    down = ViewCache("redis://127.0.0.1:1/0", str(tmp_path))  # nothing listens on port 1
+    assert down.get_or_compute(("k",), compute)["n"].iloc[0] == 1
+    assert down.get_or_compute(("k",), compute) is not None
+    assert len(calls) == 1  # the second call was served from the process's recent entries
+    other = ViewCache("redis://127.0.0.1:1/0", str(tmp_path))
+    other.get_or_compute(("k",), compute)
+    assert len(calls) == 2 and "视图缓存不可用" in caplog.text
+
+
+def test_oversized_values_are_not_stored_but_reused_briefly(tmp_path, monkeypatch):
+    monkeypatch.setattr(cache_mod, "MAX_BYTES", 10)
+    calls, compute = counter()
+    a, b = ViewCache("", str(tmp_path)), ViewCache("", str(tmp_path))
+    a.get_or_compute(("big",), compute)
+    a.get_or_compute(("big",), compute)
+    assert len(calls) == 1
+    b.get_or_compute(("big",), compute)  # never written to the shared cache
+    assert len(calls) == 2
