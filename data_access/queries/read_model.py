@@ -6,7 +6,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 import pandas as pd
-from sqlalchemy import and_, func, literal, or_, select
+from sqlalchemy import func, literal, or_, select
 from sqlalchemy.orm import Session
 
 from data_access.queries.frames import _col, _frame
@@ -27,21 +27,6 @@ def built_days(session: Session) -> pd.DataFrame:
     return pd.read_sql(select(ReadState).order_by(ReadState.rm_day), session.connection())
 
 
-def _filter_on(model, where: CaseFilter) -> list:
-    out = []
-    if where.voltage == "lv":
-        out.append(model.voltage_kv < 1)
-    elif where.voltage == "mv":
-        out.append(and_(model.voltage_kv >= 1, model.voltage_kv < 35))
-    elif where.voltage == "hv":
-        out.append(model.voltage_kv >= 35)
-    if where.customer_class:
-        out.append(model.customer_class == where.customer_class)
-    if where.key_only:
-        out.append(model.key_project.is_(True))
-    return out
-
-
 def fetch_open_stages(session: Session, *, rm_day: int, scope: Scope, where: CaseFilter = NO_FILTER) -> pd.DataFrame:
     """Stages open on the day with status — the frame `stage_status(fetch_open_stages(...))` gives, read back."""
     cols = [_col(c) for c in ReadStage.__table__.columns if c.key not in ("rm_day", "cancelled")]
@@ -49,7 +34,7 @@ def fetch_open_stages(session: Session, *, rm_day: int, scope: Scope, where: Cas
         ReadStage.rm_day == rm_day,
         ReadStage.unit_code.in_(scope.codes),
         ReadStage.cancelled.is_(False),
-        *_filter_on(ReadStage, where),
+        *where.clauses(ReadStage),
     )
     frame = _frame(session, stmt, scope)
     frame["finished_on"] = pd.to_datetime(frame["finished_on"])
@@ -79,7 +64,7 @@ class CaseQuery:
         rc = ReadCase
         days = [self.rm_day] + ([FINAL_DAY] if "energized" in self.states else [])
         out = [rc.rm_day.in_(days), rc.unit_code.in_(self.scope.codes), rc.state_as_of.in_(sorted(self.states)),
-               *_filter_on(rc, self.where)]  # fmt: skip
+               *self.where.clauses(rc)]  # fmt: skip
         if self.applied_from:
             out.append(rc.applied_on >= self.applied_from)
         if self.applied_to:

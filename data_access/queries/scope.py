@@ -45,19 +45,20 @@ class CaseFilter:
     customer_class: str | None = None
     key_only: bool = False
 
-    def clauses(self) -> list:
-        """WHERE clauses on the cases table."""
+    def clauses(self, model=Case) -> list:
+        """WHERE clauses on the cases table (or another table with the case's voltage_kv, customer_class and
+        key_project columns: the read model's)."""
         out = []
         if self.voltage == "lv":
-            out.append(Case.voltage_kv < 1)
+            out.append(model.voltage_kv < 1)
         elif self.voltage == "mv":
-            out.append(and_(Case.voltage_kv >= 1, Case.voltage_kv < 35))
+            out.append(and_(model.voltage_kv >= 1, model.voltage_kv < 35))
         elif self.voltage == "hv":
-            out.append(Case.voltage_kv >= 35)
+            out.append(model.voltage_kv >= 35)
         if self.customer_class:
-            out.append(Case.customer_class == self.customer_class)
+            out.append(model.customer_class == self.customer_class)
         if self.key_only:
-            out.append(Case.key_project.is_(True))
+            out.append(model.key_project.is_(True))
         return out
 
     def rollup_clauses(self) -> list:
