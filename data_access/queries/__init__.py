@@ -32,6 +32,7 @@ from data_access.queries.read_model import (
     built_days,
     count_cases,
     fetch_case_page,
+    fetch_flagged_stages,
     open_stages_of,
     party_totals,
     week_overdue,
@@ -58,7 +59,7 @@ from data_access.queries.scope import (
 
 __all__ = [
     "SORTABLE", "CaseQuery", "blob", "built_day", "built_days", "count_cases", "fetch_build_chunk",
-    "fetch_case_page", "fetch_rm_open_stages", "open_stages_of", "party_totals", "week_overdue",
+    "fetch_case_page", "fetch_flagged_stages", "fetch_rm_open_stages", "open_stages_of", "party_totals", "week_overdue",
     "CASE_COLUMNS", "DATE_COLUMNS", "NO_FILTER", "STAGE_COLUMNS", "CaseFilter", "OutOfScope", "Scope", "UnknownUnit",
     "case_unit", "customer_chain_totals", "daily_finished", "energized_summary", "feeder_load", "fetch_calendar",
     "fetch_case", "fetch_cases", "fetch_feeders", "fetch_finished_stages", "fetch_open_cases", "fetch_open_points",

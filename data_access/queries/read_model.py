@@ -45,6 +45,18 @@ def fetch_open_stages(session: Session, *, rm_day: int, scope: Scope, where: Cas
     return frame
 
 
+def fetch_flagged_stages(session: Session, *, rm_day: int, scope: Scope, where: CaseFilter = NO_FILTER) -> pd.DataFrame:
+    """The 预警 and 超时 open stages of the day, only what the heatmap counts (unit, stage, status, overrun)."""
+    rs = ReadStage
+    stmt = select(rs.unit_code, rs.stage_code, rs.status, rs.overrun).where(
+        rs.rm_day == rm_day, rs.unit_code.in_(scope.codes), rs.cancelled.is_(False),
+        rs.status.in_(("warning", "overdue")), *where.clauses(rs),
+    )  # fmt: skip
+    frame = pd.read_sql(stmt, session.connection())
+    frame["state"] = "open"
+    return frame
+
+
 @dataclass(frozen=True)
 class CaseQuery:
     """What the 双链进度 grid asks of the read model: scope, states, dates and the page's filters."""
@@ -124,8 +136,14 @@ def party_totals(session: Session, q: CaseQuery) -> pd.DataFrame:
 def open_stages_of(session: Session, q: CaseQuery) -> pd.DataFrame:
     """Stage code, elapsed and status of the open stages of the matching open cases (where cases wait)."""
     rs = ReadStage
-    cases = select(ReadCase.case_id).where(*q.clauses(), ReadCase.rm_day == q.rm_day)
-    stmt = select(rs.stage_code, rs.elapsed, rs.status).where(rs.rm_day == q.rm_day, rs.case_id.in_(cases))
+    plain = q.states == {"open"} and not (q.party or q.text.strip() or q.risk or q.applied_from or q.applied_to)
+    if plain:  # the stage rows carry the case filters themselves: no pass over the cases
+        stmt = select(rs.stage_code, rs.elapsed, rs.status).where(
+            rs.rm_day == q.rm_day, rs.unit_code.in_(q.scope.codes), rs.cancelled.is_(False), *q.where.clauses(rs)
+        )
+    else:
+        cases = select(ReadCase.case_id).where(*q.clauses(), ReadCase.rm_day == q.rm_day)
+        stmt = select(rs.stage_code, rs.elapsed, rs.status).where(rs.rm_day == q.rm_day, rs.case_id.in_(cases))
     frame = pd.read_sql(stmt, session.connection())
     frame["state"] = "open"
     return frame

@@ -141,3 +141,15 @@ def test_an_import_that_changes_a_case_is_never_served_stale(small_svc, tmp_path
     rows = svc.portfolio_rows(PortfolioQuery(day, None, frozenset({"energized"})), 0, 10, [])
     assert "B1C" in set(rows["case_id"])
     assert "B1C" not in set(svc.open_stages(day, scope)["case_id"])
+
+
+@pytest.mark.parametrize("metric", ["overdue_open", "warning_open", "avg_overrun", "late_rate"])
+@pytest.mark.parametrize("where", [queries.NO_FILTER, queries.CaseFilter(voltage="lv")], ids=["all", "lv"])
+def test_heatmap_from_the_read_model_matches_the_computed_one(built, metric, where):
+    from board.domain.alerts import heatmap_matrix
+
+    stored = built.heatmap(DAY, "YL-QX", 30, where, metric)
+    data = built.alerts(DAY, "YL-QX", 30, where)
+    computed = _computed_open_stages(built, DAY, data.scope, where)
+    expect = heatmap_matrix(metric, data.units, "YL-QX", computed, data.finished, built.rules)
+    pd.testing.assert_frame_equal(stored, expect, check_dtype=False)
