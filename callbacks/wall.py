@@ -99,6 +99,13 @@ def _warnings(rows: pd.DataFrame) -> html.Div:
     return _table(shown, "超时预警（最严重的 12 条）")
 
 
+def cached_build(svc: BoardService, config: dict, width: int | None) -> dict:
+    """`build`, shared by every wall screen of a scope and width per data version (figures and all); only the unit
+    and the day change what is built, the rotation settings do not."""
+    day = svc.as_of(config.get("as_of"))
+    return svc.cached(("wall", day, width), lambda: build(svc, config, width), unit=config.get("unit"))
+
+
 def refresh(svc: BoardService, config: dict, width: int | None, last_good: dict | None) -> tuple:
     """(title, stamp, banner, last-good store, *figures, *contents). Unchanged data returns no_update for the
     figures (nothing redraws); a failure keeps the last good figures and shows how old they are and why."""
@@ -112,9 +119,7 @@ def refresh(svc: BoardService, config: dict, width: int | None, last_good: dict 
         if last_good and last_good.get("key") == key:
             stamp = f"数据截至 {last_good['as_of']} · 更新于 {now:%H:%M:%S}"
             return no_update, stamp, None, {**last_good, "at": now.isoformat()}, *keep
-        # every wall screen of a scope shares one build per data version (figures and all)
-        cache_key = ("wall", day, repr(sorted(config.items())), width)
-        data = svc.cached(cache_key, lambda: build(svc, config, width), unit=config.get("unit"))
+        data = cached_build(svc, config, width)
     except Exception as exc:  # noqa: BLE001 - the wall never shows an error page
         reason = friendly_error(exc)
         if last_good:

@@ -31,7 +31,20 @@ def refresh_and_warm(svc, as_of, label: str = "读模型") -> None:
             bar.update(done - bar.pos)
 
         warmed = guard(lambda: warm(svc, as_of, progress=step2))
+    _warm_wall(svc, as_of)
     click.echo(f"视图缓存已预热：{warmed['scopes']} 个单位范围（{warmed['seconds']} 秒，{svc.view_cache.kind}）")
+
+
+def _warm_wall(svc, as_of) -> None:
+    """The wall's whole-company build at the common screen widths, as a wall token (masked) and as an operator."""
+    from board.domain import access
+    from callbacks.wall import cached_build
+
+    config = {"unit": None, "as_of": as_of.isoformat()}
+    for masked in (True, False):
+        with access.acting_as(access.Principal("warm", "viewer" if masked else "system", None, masked)):
+            for width in (1920, 3840):
+                guard(lambda: cached_build(svc, config, width))
 
 
 @click.command()

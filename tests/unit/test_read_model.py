@@ -153,3 +153,18 @@ def test_heatmap_from_the_read_model_matches_the_computed_one(built, metric, whe
     computed = _computed_open_stages(built, DAY, data.scope, where)
     expect = heatmap_matrix(metric, data.units, "YL-QX", computed, data.finished, built.rules)
     pd.testing.assert_frame_equal(stored, expect, check_dtype=False)
+
+
+def test_a_new_day_is_built_in_the_background_by_its_first_request(demo_settings):
+    import dataclasses
+    import threading
+
+    refresh(BoardService(demo_settings), DAY)
+    tomorrow = DAY + dt.timedelta(days=1)
+    svc = BoardService(dataclasses.replace(demo_settings, as_of=tomorrow.isoformat()))
+    assert svc.read_day(tomorrow) is None  # served on demand meanwhile …
+    for thread in [t for t in threading.enumerate() if t.name == "board-refresh"]:
+        thread.join(120)
+    assert svc.read_day(tomorrow) == tomorrow.toordinal()  # … and built by then, from the same data
+    past = DAY - dt.timedelta(days=3)
+    assert svc.read_day(past) is None and not [t for t in threading.enumerate() if t.name == "board-refresh"]
