@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import os
 import tempfile
 from pathlib import Path
@@ -56,12 +57,26 @@ def read_fileset(path: str | Path) -> dict[str, pd.DataFrame]:
     return raw
 
 
+# Excel on a Chinese Windows machine saves "CSV" as GBK; GB18030 reads GBK and everything GBK cannot hold
+ENCODINGS = (("utf-8-sig", "UTF-8"), ("gb18030", "GB18030/GBK"))
+
+
 def _read_csv(path: Path) -> pd.DataFrame:
-    try:
-        frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise FileSetError(f"{path.name}: 不是 UTF-8 编码") from exc
-    return frame.rename(columns=lambda c: str(c).strip())
+    data = path.read_bytes()
+    for codec, name in ENCODINGS:
+        try:
+            text = data.decode(codec)
+        except UnicodeDecodeError:
+            continue
+        frame = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False)
+        frame.attrs["encoding"] = name + ("（带 BOM）" if codec == "utf-8-sig" and data[:3] == b"\xef\xbb\xbf" else "")
+        return frame.rename(columns=lambda c: str(c).strip())
+    raise FileSetError(f"{path.name}: 既不是 UTF-8 也不是 GB18030/GBK 编码，请另存为 UTF-8 CSV")
+
+
+def encodings(raw: dict[str, pd.DataFrame]) -> dict[str, str]:
+    """The encoding each CSV sheet was read in (XLSX sheets have none)."""
+    return {name: frame.attrs["encoding"] for name, frame in raw.items() if "encoding" in frame.attrs}
 
 
 def _read_xlsx(path: Path) -> dict[str, pd.DataFrame]:

@@ -61,6 +61,8 @@ def import_(ctx, path):
             click.echo(line, err=True)
         raise click.ClickException(str(exc)) from exc
     click.echo("导入完成：" + "，".join(f"{k} {v:,} 行" for k, v in result.written.items()))
+    if result.encodings:
+        click.echo("文件编码：" + "，".join(f"{k} {v}" for k, v in result.encodings.items()))
     refresh_and_warm(svc, svc.as_of())
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import pandas as pd
@@ -31,17 +31,19 @@ class ImportResult:
     """Rows written per table."""
 
     written: dict[str, int]
+    encodings: dict[str, str] = field(default_factory=dict)  # sheet → encoding its CSV file was read in
 
 
 def import_path(engine: Engine, path: str | Path, rules: Rules) -> ImportResult:
     """Import a CSV folder or XLSX workbook; raises ImportRejected listing every bad row."""
     raw = interchange.read_fileset(path)
+    read_in = interchange.encodings(raw)
     with session_scope(engine) as session:
         ref = _reference(session)
     typed, problems = validate(raw, rules, ref)
     if problems:
         raise ImportRejected(problems)
-    return write_typed(engine, typed, rules)
+    return replace(write_typed(engine, typed, rules), encodings=read_in)
 
 
 def write_typed(engine: Engine, typed: dict[str, pd.DataFrame], rules: Rules) -> ImportResult:

@@ -1,11 +1,15 @@
 """Import is all-or-nothing with `sheet:row:column: reason` errors; export writes the same format back."""
 
+import datetime as dt
+
 import pandas as pd
 import pytest
 from sqlalchemy import func, select
 
 from board.ingest.importer import ImportRejected, export_data, import_path
+from data_access import queries
 from data_access.engine import session_scope
+from data_access.interchange import FileSetError
 from data_access.models import Case, Stage
 from tests.fixtures import CASES, STAGES, write_small
 
@@ -86,3 +90,24 @@ def test_export_then_import_round_trips(svc, tmp_path, settings):
     original = pd.read_csv(tmp_path / "src" / "cases.csv", dtype=str, keep_default_na=False)
     assert sorted(cases["case_id"]) == sorted(original["case_id"])
     assert set(cases.loc[cases["case_id"] == "H1", "key_project"]) == {"1"}
+
+
+@pytest.mark.parametrize(
+    ("codec", "named"), [("gbk", "GB18030/GBK"), ("utf-8-sig", "UTF-8（带 BOM）"), ("utf-8", "UTF-8")]
+)
+def test_csv_saved_by_excel_in_gbk_or_with_a_bom_imports(svc, tmp_path, codec, named):
+    folder = write_small(tmp_path / "src")
+    for path in folder.glob("*.csv"):  # as Excel on a Chinese Windows machine would save them
+        path.write_bytes(path.read_text(encoding="utf-8").encode(codec))
+    result = import_path(svc.engine, folder, svc.rules)
+    assert result.written["cases"] == 3 and result.encodings["cases"] == named  # (an all-ASCII file reads as UTF-8)
+    with session_scope(svc.engine) as session:
+        names = set(queries.fetch_cases(session, as_of=dt.date(2026, 12, 31), scope=svc.scope(None))["customer_name"])
+    assert "甲一机械有限公司" in names and "王建国" in names  # the Chinese text arrived intact
+
+
+def test_a_file_in_neither_encoding_is_refused_by_name(svc, tmp_path):
+    folder = write_small(tmp_path / "src")
+    (folder / "cases.csv").write_bytes(b"case_id\n\xff\xfe\x80\x81\xff\n")
+    with pytest.raises(FileSetError, match="cases.csv: 既不是 UTF-8 也不是 GB18030/GBK"):
+        import_path(svc.engine, folder, svc.rules)
