@@ -95,6 +95,23 @@ def _excel_cell(value) -> str:
     return text[:10] if text.endswith(" 00:00:00") else text
 
 
+def read_table(path: str | Path) -> pd.DataFrame:
+    """One table of another system's export: a CSV file (UTF-8 or GB18030/GBK) or an XLSX workbook's first sheet,
+    as strings, indexed by the file's own row numbers (the header is row 1)."""
+    path = Path(path)
+    if not path.is_file():
+        raise FileSetError(f"找不到导入文件：{path}")
+    if path.suffix.lower() in {".xlsx", ".xlsm"}:
+        frame = pd.read_excel(path, sheet_name=0, dtype=str, keep_default_na=False, engine="openpyxl")
+        frame = frame.rename(columns=lambda c: str(c).strip()).map(_excel_cell)
+    elif path.suffix.lower() == ".csv":
+        frame = _read_csv(path)
+    else:
+        raise FileSetError(f"无法识别的导入文件：{path}（应为 CSV 或 XLSX）")
+    frame.index = pd.RangeIndex(2, 2 + len(frame))
+    return frame
+
+
 def write_fileset(frames: dict[str, pd.DataFrame], folder: str | Path) -> list[Path]:
     """Write frames as `<sheet>.csv` in the interchange column order, each file atomically."""
     folder = Path(folder)

@@ -44,16 +44,18 @@ def demo(ctx, n_cases, seed, as_of, high_share, if_missing):
 
 @click.command("import")
 @click.argument("path", type=click.Path(exists=True, path_type=Path))
+@click.option("--profile", default=None, help="映射配置：随包的名称（如 yingxiao-liucheng）或 JSON 文件路径")
 @click.pass_context
-def import_(ctx, path):
-    """Import a CSV folder or XLSX workbook in the interchange format (all or nothing)."""
+def import_(ctx, path, profile):
+    """Import a CSV folder or XLSX workbook in the interchange format, or another system's export through a
+    mapping profile (all or nothing)."""
     from board.ingest.importer import ImportRejected, import_path
     from data_access.interchange import FileSetError
 
     svc = service(ctx)
     svc.init_db()
     try:
-        result = import_path(svc.engine, path, svc.rules)
+        result = import_path(svc.engine, path, svc.rules, profile=profile)
     except FileSetError as exc:
         raise click.ClickException(str(exc)) from exc
     except ImportRejected as exc:

@@ -11,6 +11,7 @@ from sqlalchemy import Engine, select
 
 from board.domain.rules import Rules
 from board.ingest.derive import case_facts, energized_on, enrich_stages, unknown_year_problems
+from board.ingest.profile import in_source_terms, load_profile, read_with_profile
 from board.ingest.validate import Reference, validate
 from board.usecases.core import load_calendar
 from data_access import interchange, queries, read_writes, writer
@@ -34,13 +35,25 @@ class ImportResult:
     encodings: dict[str, str] = field(default_factory=dict)  # sheet → encoding its CSV file was read in
 
 
-def import_path(engine: Engine, path: str | Path, rules: Rules) -> ImportResult:
-    """Import a CSV folder or XLSX workbook; raises ImportRejected listing every bad row."""
-    raw = interchange.read_fileset(path)
-    read_in = interchange.encodings(raw)
+def import_path(engine: Engine, path: str | Path, rules: Rules, profile: str | None = None) -> ImportResult:
+    """Import a CSV folder or XLSX workbook in the interchange format — or, with a mapping `profile`, another
+    system's export; raises ImportRejected listing every bad row."""
     with session_scope(engine) as session:
         ref = _reference(session)
-    typed, problems = validate(raw, rules, ref)
+    if profile is None:
+        raw = interchange.read_fileset(path)
+        typed, problems = validate(raw, rules, ref)
+    else:
+        spec = load_profile(profile)
+        with session_scope(engine) as session:
+            units = queries.fetch_units(session)
+        codes = dict(zip(units["unit_name"], units["unit_code"]))
+        raw, problems, header_of = read_with_profile(Path(path), spec, codes)
+        typed, checked = validate(raw, rules, ref)
+        problems += in_source_terms(checked, Path(path).name, header_of)
+    read_in = interchange.encodings(raw)
+    if profile is not None:  # one file read into two sheets: name the file once
+        read_in = {Path(path).name: next(iter(read_in.values()))} if read_in else {}
     if problems:
         raise ImportRejected(problems)
     return replace(write_typed(engine, typed, rules), encodings=read_in)
