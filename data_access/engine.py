@@ -37,17 +37,24 @@ def make_engine(url: str) -> Engine:
     return create_engine(url, pool_pre_ping=True)
 
 
-# bump when a table or column changes; a database of another version is rebuilt (demo) or must be re-imported
-SCHEMA_VERSION = "6"  # 6: users, wall_tokens, audit_log
+# 6: users, wall_tokens, audit_log; 7: managed by Alembic (data_access/migrations), read model. A table or column
+# change is a new migration; a demo database of another version is rebuilt by `board demo --if-missing`.
+SCHEMA_VERSION = "7"
 
 
 def init_db(engine: Engine) -> None:
-    """Create every table that does not exist yet; a brand-new database records the schema version."""
+    """Create the tables of a new database (stamped at the newest migration); an existing one must be at this
+    release's revision (`board upgrade-db` brings an older one there) and only gets tables it lacks."""
+    from . import migrate
+
     fresh = not inspect(engine).has_table("meta")
+    if not fresh:
+        migrate.check(engine)
     Base.metadata.create_all(engine)
     if fresh:
         with engine.begin() as conn:
             conn.execute(Meta.__table__.insert(), [{"key": "schema_version", "value": SCHEMA_VERSION}])
+        migrate.stamp_head(engine)
 
 
 def schema_version(engine: Engine) -> str | None:

@@ -21,8 +21,8 @@ def main(ctx: click.Context, database_url, data_dir, rules):
 
 
 for command in (
-    server.serve, server.init_db, data.demo, data.import_, data.export_data, reports.report, reports.notify,
-    data.calendar, data.recompute, reports.snapshot, reports.scheduler, server.settings_cmd,
+    server.serve, server.init_db, server.upgrade_db, data.demo, data.import_, data.export_data, reports.report,
+    reports.notify, data.calendar, data.recompute, reports.snapshot, reports.scheduler, server.settings_cmd,
     access.user, access.token, access.audit, refresh.refresh,
 ):  # fmt: skip
     main.add_command(command)

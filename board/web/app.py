@@ -41,6 +41,7 @@ def create_app(settings: Settings | None = None, principal=None, snapshot_key: s
         update_title=None,
     )
     svc = BoardService(settings)
+    _refuse_an_old_schema(svc)
     app.server.config["BOARD_SERVICE"] = svc
     web_auth.install(app.server, svc, principal, snapshot_key)
     dash.register_page("home", path="/", name="总览", title=f"总览 · {APP_TITLE}", layout=home.layout, order=0)
@@ -68,3 +69,21 @@ def create_app(settings: Settings | None = None, principal=None, snapshot_key: s
     wall_callbacks.register(app, svc)
     admin_callbacks.register(app, svc)
     return app
+
+
+def _refuse_an_old_schema(svc: BoardService) -> None:
+    """A database of an older release would answer with wrong or missing columns: say so before serving. A database
+    that is down (or an embedded file not there yet) is not refused: the wall shows it as stale data."""
+    from data_access.engine import DatabaseUnavailable
+    from data_access.migrate import check
+
+    try:
+        svc.check_file()
+        check(svc.engine)
+    except DatabaseUnavailable:
+        return
+    except Exception as exc:  # noqa: BLE001 - unreachable now; the pages say so per request
+        from data_access.migrate import SchemaOutdated
+
+        if isinstance(exc, SchemaOutdated):
+            raise

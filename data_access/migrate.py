@@ -1,0 +1,74 @@
+"""Schema upgrades in place (Alembic): users, tokens, the audit log, the outbox, the calendar and the cases stay.
+
+A new database is created from the models and stamped at the newest revision; a database of release 6 (made before
+migrations existed, `meta.schema_version` 6) is stamped at the first revision and upgraded from there.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import Engine, inspect
+
+FOLDER = Path(__file__).resolve().parent / "migrations"
+BASELINE = "0001_schema6"
+
+
+class SchemaOutdated(RuntimeError):
+    """The database's schema is older than this release's: `board upgrade-db` brings it up to date."""
+
+    def __init__(self, current: str | None, head: str):
+        super().__init__(f"数据库结构版本 {current or '6（迁移前）'} 早于本版本的 {head}：请先运行 board upgrade-db")
+        self.current, self.head = current, head
+
+
+def _config() -> Config:
+    cfg = Config()
+    cfg.set_main_option("script_location", str(FOLDER))
+    return cfg
+
+
+def head() -> str:
+    return ScriptDirectory.from_config(_config()).get_current_head()
+
+
+def current(engine: Engine) -> str | None:
+    """The revision a database is at (None: never stamped)."""
+    with engine.connect() as conn:
+        return MigrationContext.configure(conn).get_current_revision()
+
+
+def has_board_tables(engine: Engine) -> bool:
+    return inspect(engine).has_table("meta")
+
+
+def stamp_head(engine: Engine) -> None:
+    _run(engine, command.stamp, head())
+
+
+def check(engine: Engine) -> None:
+    """Raise SchemaOutdated when a database with the board's tables is behind this release."""
+    if has_board_tables(engine):
+        now = current(engine)
+        if now != head():
+            raise SchemaOutdated(now, head())
+
+
+def upgrade(engine: Engine) -> tuple[str | None, str]:
+    """Bring a database to the newest revision; returns (revision before, revision after)."""
+    before = current(engine)
+    if before is None and has_board_tables(engine):
+        _run(engine, command.stamp, BASELINE)
+    _run(engine, command.upgrade, "head")
+    return before, current(engine)
+
+
+def _run(engine: Engine, fn, revision: str) -> None:
+    cfg = _config()
+    with engine.begin() as conn:
+        cfg.attributes["connection"] = conn
+        fn(cfg, revision)
