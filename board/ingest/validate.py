@@ -62,34 +62,37 @@ class _Checker:
 
     def choice(self, col: str, allowed, required: bool = False, default: str | None = None) -> pd.Series:
         values = self.text(col, required)
-        for row, v in values.items():
-            if v is not None and v not in allowed:
-                self.problems.add(self.sheet, row, col, f"取值 {v!r} 不在 {'/'.join(allowed)} 之中")
+        # whole columns at once; the loops below visit only the bad rows
+        for row, v in values[values.notna() & ~values.isin(allowed)].items():
+            self.problems.add(self.sheet, row, col, f"取值 {v!r} 不在 {'/'.join(allowed)} 之中")
         return values.where(values.isin(allowed), default).astype(object)
 
     def number(self, col: str, required=False, minimum=None, maximum=None, integer=False) -> pd.Series:
         raw = self.text(col, required)
         nums = pd.to_numeric(raw, errors="coerce")
-        for row, v in raw.items():
-            n = nums[row]
-            if v is None:
-                continue
-            if pd.isna(n) or not np.isfinite(n):
-                self.problems.add(self.sheet, row, col, f"不是数字：{v!r}")
-            elif integer and n != int(n):
-                self.problems.add(self.sheet, row, col, f"应为整数：{v!r}")
-            elif minimum is not None and n < minimum:
-                self.problems.add(self.sheet, row, col, f"不能小于 {minimum}：{v!r}")
-            elif maximum is not None and n > maximum:
-                self.problems.add(self.sheet, row, col, f"不能大于 {maximum}：{v!r}")
+        given = raw.notna()
+        arr = nums.to_numpy(dtype=float)
+        bad_num = given & ~np.isfinite(arr)
+        checks = [(bad_num, "不是数字")]
+        ok = given & ~bad_num
+        if integer:
+            checks.append((ok & (np.floor(np.nan_to_num(arr)) != np.nan_to_num(arr)), "应为整数"))
+        if minimum is not None:
+            checks.append((ok & (np.nan_to_num(arr) < minimum), f"不能小于 {minimum}"))
+        if maximum is not None:
+            checks.append((ok & (np.nan_to_num(arr) > maximum), f"不能大于 {maximum}"))
+        seen: set = set()
+        for mask, reason in checks:  # one problem per cell, the first that applies (as a reader would check)
+            for row, v in raw[mask & ~raw.index.isin(seen)].items():
+                self.problems.add(self.sheet, row, col, f"{reason}：{v!r}")
+                seen.add(row)
         return nums
 
     def date(self, col: str, required: bool = False) -> pd.Series:
         raw = self.text(col, required)
-        out = pd.Series(pd.NaT, index=raw.index, dtype="datetime64[s]")
-        for row, v in raw.items():
-            if v is None:
-                continue
+        # plain YYYY-MM-DD in one vectorised pass; only timestamps and bad values go through the row parser
+        out = pd.to_datetime(raw, format="%Y-%m-%d", errors="coerce").astype("datetime64[s]")
+        for row, v in raw[raw.notna() & out.isna()].items():
             try:
                 out[row] = pd.Timestamp(parse_local_date(v))
             except ValueError:
@@ -120,7 +123,13 @@ def validate(raw: dict[str, pd.DataFrame], rules: Rules, ref: Reference) -> tupl
         classes.update(zip(out["cases"]["case_id"], out["cases"]["customer_class"]))
     if "stages" in raw:
         out["stages"] = _stages(raw["stages"], classes, rules, problems)
-    return out, problems.items
+    order = {name: i for i, name in enumerate(("units", "substations", "feeders", "cases", "stages"))}
+
+    def where(line: str) -> tuple:
+        sheet, row = line.split(":", 2)[:2]
+        return order.get(sheet, 9), int(row) if row.isdigit() else 0
+
+    return out, sorted(problems.items, key=where)  # file order: checks run a column at a time
 
 
 def _units(frame: pd.DataFrame, units: dict[str, str | None], problems: Problems) -> pd.DataFrame:
@@ -223,16 +232,18 @@ def _stages(frame: pd.DataFrame, classes: dict[str, str], rules: Rules, problems
     c = _Checker("stages", frame, problems)
     case_id, code = c.text("case_id", True), c.text("stage_code", True)
     started, finished, planned = c.date("started_on"), c.date("finished_on"), c.date("planned_finish_on")
-    for row in case_id.index:
-        cid, sc = case_id[row], code[row]
-        if cid is not None and cid not in classes:
-            problems.add("stages", row, "case_id", f"工单 {cid!r} 不存在")
-        elif cid is not None and sc is not None and sc not in rules.codes_for(classes[cid]):
-            problems.add("stages", row, "stage_code", f"环节代码 {sc!r} 不适用于 {classes[cid]} 工单")
-        if pd.notna(finished[row]) and pd.isna(started[row]):
-            problems.add("stages", row, "started_on", "已填写完成日期但缺少开始日期")
-        elif pd.notna(finished[row]) and finished[row] < started[row]:
-            problems.add("stages", row, "finished_on", "完成日期早于开始日期")
+    klass = case_id.map(classes)
+    for row, cid in case_id[case_id.notna() & klass.isna()].items():
+        problems.add("stages", row, "case_id", f"工单 {cid!r} 不存在")
+    allowed = {(k, sc) for k in set(classes.values()) for sc in rules.codes_for(k)}
+    pairs = pd.Series(list(zip(klass, code)), index=code.index)
+    wrong = klass.notna() & code.notna() & ~pairs.isin(allowed)
+    for row in code.index[wrong]:
+        problems.add("stages", row, "stage_code", f"环节代码 {code[row]!r} 不适用于 {klass[row]} 工单")
+    for row in finished.index[finished.notna() & started.isna()]:
+        problems.add("stages", row, "started_on", "已填写完成日期但缺少开始日期")
+    for row in finished.index[finished.notna() & started.notna() & (finished < started)]:
+        problems.add("stages", row, "finished_on", "完成日期早于开始日期")
     pair = case_id.fillna("") + "|" + code.fillna("")
     for row in pair.index[pair.duplicated()]:
         problems.add("stages", row, "stage_code", f"工单 {case_id[row]!r} 的环节 {code[row]!r} 重复")
