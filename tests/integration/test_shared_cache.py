@@ -92,7 +92,8 @@ def test_two_servers_share_one_redis_and_one_database(demo_settings, redis_db):
         hits = redis_db.info("stats")["keyspace_hits"]
         assert keys, "server A stored nothing in Redis"
         second = _post(b, body)
-        assert second == first  # the same answer from the other host
+        kpis = [json.loads(r)["response"]["home-kpis"] for r in (first, second)]
+        assert kpis[0] == kpis[1]  # the same KPIs from the other host (the page's clock stamp may differ)
         assert set(redis_db.keys()) == keys  # B computed nothing new …
         assert redis_db.info("stats")["keyspace_hits"] > hits  # … it read A's entries
         assert "时限达标率" in json.loads(first)["response"]["home-kpis"]["children"].__repr__()
