@@ -135,11 +135,8 @@ def _person_names(rng, n) -> np.ndarray:
 def _stages(rng, cases: pd.DataFrame, rules: Rules, cal: WorkCalendar, as_of: dt.date) -> pd.DataFrame:
     """Schedule both chains along the interlocks with skewed durations, then cut everything at as-of."""
     n = len(cases)
-    unit_effect = (
-        cases["unit_code"]
-        .map({u: e for u, e in zip(sorted(cases["unit_code"].unique()), rng.normal(0, 0.18, 32))})
-        .to_numpy()
-    )
+    codes = sorted(cases["unit_code"].unique())
+    unit_effect = cases["unit_code"].map(dict(zip(codes, rng.normal(0, 0.18, len(codes))))).to_numpy()
     applied = cases["applied_on"].to_numpy().astype("datetime64[D]")
     cap = cases["capacity_kva"].to_numpy()
     kv = cases["voltage_kv"].to_numpy()

@@ -1,4 +1,4 @@
-"""The fictional company's units and map: 云澜市, two counties, ten 供电所, substations and feeders."""
+"""The fictional company's units and map: 云澜市, six 县公司, thirty 供电所, substations and feeders."""
 
 from __future__ import annotations
 
@@ -8,14 +8,32 @@ import pandas as pd
 from board.domain.geo import format_path
 
 ROOT = ("YL", "云澜市供电公司")
-COUNTIES = [("YL-QX", "青溪县供电公司"), ("YL-DL", "东岚县供电公司")]
+# six 县公司 of five 供电所 each: enough rows for a ranking or a heatmap to say something (names are fictional)
+COUNTIES = [
+    ("YL-QX", "青溪县供电公司"), ("YL-DL", "东岚县供电公司"), ("YL-CQ", "云澜城区供电公司"),
+    ("YL-NY", "南屿县供电公司"), ("YL-BA", "北岙县供电公司"), ("YL-ZW", "柘湾县供电公司"),
+]  # fmt: skip
 STATIONS = {
     "YL-QX": ["城关", "溪口", "白沙", "桐林", "梅岭"],
     "YL-DL": ["东城", "岚山", "海湾", "石门", "新港"],
+    "YL-CQ": ["澜江", "鹭洲", "望湖", "锦屏", "云台"],
+    "YL-NY": ["屿城", "南塘", "渔港", "沙埠", "横岙"],
+    "YL-BA": ["岙口", "北山", "龙泉", "竹溪", "双峰"],
+    "YL-ZW": ["柘城", "湾头", "青石", "茶亭", "松岭"],
 }
-# each county is a vertical half of this box, each 供电所 a band of its county
-LON0, LON1, LAT0, LAT1 = 121.20, 121.80, 29.40, 29.80
-SUB_NAMES = ["城关", "溪口", "白沙", "桐林", "梅岭", "东城", "岚山", "海湾", "石门", "新港", "凤凰", "金沙", "云湖"]
+# the counties tile this box in a 3 × 2 grid; each 供电所 is a horizontal band of its county
+LON0, LON1, LAT0, LAT1 = 121.00, 121.90, 29.20, 29.80
+_COLS, _ROWS = 3, 2
+SUB_NAMES = [
+    "城关", "溪口", "白沙", "桐林", "梅岭", "东城", "岚山", "海湾", "石门", "新港", "凤凰", "金沙", "云湖",
+    "澜江", "鹭洲", "望湖", "锦屏", "屿城", "南塘", "渔港", "岙口", "北山", "龙泉", "柘城", "湾头", "青石",
+]  # fmt: skip
+
+
+def _county_box(k: int) -> tuple[float, float, float, float]:
+    w, h = (LON1 - LON0) / _COLS, (LAT1 - LAT0) / _ROWS
+    x0, y0 = LON0 + (k % _COLS) * w, LAT0 + (k // _COLS) * h
+    return x0, x0 + w, y0, y0 + h
 
 
 def demo_units() -> pd.DataFrame:
@@ -31,29 +49,27 @@ def demo_units() -> pd.DataFrame:
 def station_boxes() -> dict[str, tuple[float, float, float, float]]:
     """(lon0, lon1, lat0, lat1) of each 供电所's band (for placing demo cases)."""
     boxes = {}
-    half = (LON1 - LON0) / 2
     for k, (code, _name) in enumerate(COUNTIES):
-        x0 = LON0 + k * half
+        x0, x1, c0, c1 = _county_box(k)
         n = len(STATIONS[code])
         for i in range(n):
-            y0 = LAT0 + (LAT1 - LAT0) * i / n
-            boxes[f"{code}-{i + 1:02d}"] = (x0, x0 + half, y0, y0 + (LAT1 - LAT0) / n)
+            y0 = c0 + (c1 - c0) * i / n
+            boxes[f"{code}-{i + 1:02d}"] = (x0, x1, y0, y0 + (c1 - c0) / n)
     return boxes
 
 
 def service_areas(rng: np.random.Generator) -> dict:
     """Service-area polygons of the 供电所 as a GeoJSON FeatureCollection (tiling, jittered borders)."""
     features = []
-    half = (LON1 - LON0) / 2
     xs_steps = 12
     for k, (code, _name) in enumerate(COUNTIES):
-        x0 = LON0 + k * half
-        xs = np.linspace(x0, x0 + half, xs_steps + 1)
+        x0, x1, c0, c1 = _county_box(k)
+        xs = np.linspace(x0, x1, xs_steps + 1)
         n = len(STATIONS[code])
         borders = []
         for i in range(n + 1):
-            y = LAT0 + (LAT1 - LAT0) * i / n
-            jitter = np.zeros(xs.size) if i in (0, n) else rng.normal(0, 0.008, xs.size)
+            y = c0 + (c1 - c0) * i / n
+            jitter = np.zeros(xs.size) if i in (0, n) else rng.normal(0, 0.005, xs.size)
             borders.append(y + jitter)
         for i, st in enumerate(STATIONS[code]):
             ring = list(zip(xs, borders[i])) + list(zip(xs[::-1], borders[i + 1][::-1]))
@@ -67,7 +83,7 @@ def service_areas(rng: np.random.Generator) -> dict:
     return {"type": "FeatureCollection", "features": features}
 
 
-def demo_grid(rng: np.random.Generator, n_feeders: int = 90) -> tuple[pd.DataFrame, pd.DataFrame]:
+def demo_grid(rng: np.random.Generator, n_feeders: int = 200) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Substations and feeders with coordinates, loads and line paths (a few deliberately without data)."""
     n_sub = len(SUB_NAMES)
     lon = rng.uniform(LON0 + 0.03, LON1 - 0.03, n_sub)

@@ -14,7 +14,8 @@ from board.usecases.service import BoardService
 from board.web.app import create_app
 
 PASSWORD = "correct-horse-battery"
-OWN, FOREIGN = "YL-QX-01", "YL-QX-02"  # two 供电所 of 青溪县
+# two 供电所 of 南屿县, each with open cases in the 800-case demo (seed 3)
+OWN, FOREIGN = "YL-NY-02", "YL-NY-03"
 
 
 @pytest.fixture

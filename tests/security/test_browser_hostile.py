@@ -7,6 +7,7 @@ import openpyxl
 from selenium.common.exceptions import NoAlertPresentException
 from selenium.webdriver.support.ui import WebDriverWait
 
+from board.demo.geo import demo_units
 from board.domain.access import acting_as, for_user
 from board.reports import snapshot
 from board.usecases import auth
@@ -65,7 +66,8 @@ def test_sec030_hostile_name_is_text_in_grid_case_page_and_xlsx(dash_duo, app, s
     # the grid loads its rows in blocks: wait until every row shown holds data, not a loading placeholder
     WebDriverWait(dash_duo.driver, 15).until(lambda d: (u := d.execute_script(script)) and all(u))
     units = set(dash_duo.driver.execute_script(script))
-    assert units == {"城关供电所"}
+    unit_names = dict(demo_units()[["unit_code", "unit_name"]].values)
+    assert units == {unit_names[OWN]}
     with acting_as(for_user("mgr", "manager", OWN)):
         detail = svc.case_detail(case_id, svc.as_of("2026-11-20"))
     sheet = openpyxl.load_workbook(io.BytesIO(plan_workbook(detail))).active

@@ -119,8 +119,8 @@ def test_sec016_scope_is_enforced_in_data_access(svc):
             resolve_scope(s, FOREIGN, within=OWN)
         with pytest.raises(OutOfScope):
             resolve_scope(s, "YL", within=OWN)  # a parent is outside too
-        scope = resolve_scope(s, None, within="YL-QX", masked=True)
-        assert scope.root == "YL-QX" and FOREIGN in scope.codes and "YL-DL" not in scope.codes
+        scope = resolve_scope(s, None, within="YL-NY", masked=True)
+        assert scope.root == "YL-NY" and FOREIGN in scope.codes and "YL-DL" not in scope.codes
         frame = fetch_open_cases(s, as_of=__import__("datetime").date(2026, 11, 20), scope=scope)
     assert frame["customer_name"].str.contains(r"\*").all()
 

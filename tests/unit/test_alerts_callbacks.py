@@ -1,5 +1,6 @@
 """超时预警 callbacks called as plain functions on the demo database."""
 
+from board.demo.geo import COUNTIES
 from board.usecases.service import BoardService
 from callbacks.alerts import export_rows, update_drill, update_heatmap, update_lists
 
@@ -10,12 +11,13 @@ def test_heatmap_drill_and_export(demo_settings):
     trend, counts, rows, stamp = update_lists(svc, None, "2026-11-20", 30, None, None, [])
     assert notice == [] and stamp.startswith("数据截至 2026-11-20")
     z = heat.data[0].z
-    assert len(z) == 2 and len(z[0]) == 15  # two counties × 15 stages
-    assert len(trend.data) == 2
+    n = len(COUNTIES)
+    assert len(z) == n and len(z[0]) == 15  # one row per 县公司 × 15 stages
+    assert len(trend.data) == n  # one weekly line per 县公司
     total = int(sum(sum(r) for r in z))
     assert total == sum(1 for r in rows if r["status_name"] == "超时")
     # click the fullest cell: the list holds exactly that many stages
-    i, j = max(((i, j) for i in range(2) for j in range(15)), key=lambda ij: z[ij[0]][ij[1]])
+    i, j = max(((i, j) for i in range(n) for j in range(15)), key=lambda ij: z[ij[0]][ij[1]])
     click = {"points": [{"x": heat.data[0].x[j], "y": heat.data[0].y[i], "z": z[i][j]}]}  # as Dash sends it
     title, drill = update_drill(svc, click, None, "2026-11-20", 30, None, None, [], "overdue_open")
     assert len(drill) == z[i][j] and f"{len(drill)} 条" in title

@@ -1,5 +1,6 @@
 """可开放容量 callbacks called as plain functions on the demo database."""
 
+from board.demo.geo import SUB_NAMES
 from board.usecases.service import BoardService
 from callbacks.capacity import export_assets, on_select, query, update_map, update_tables
 from layouts.ids.capacity import Capacity
@@ -10,7 +11,8 @@ ALL = ["green", "yellow", "red", "grey"]
 def test_tables_map_and_summaries(demo_settings):
     svc = BoardService(demo_settings)
     notice, options, rows, bars, share, supply = update_tables(svc, None, None, ALL, "all")
-    assert notice == [] and len(options) == 13 and len(rows) == 13 + 90
+    n_sub = len(SUB_NAMES)  # the demo grid: 26 substations and 200 feeders
+    assert notice == [] and len(options) == n_sub and len(rows) == n_sub + 200
     assert {r["class_name"] for r in rows} <= {"充裕", "紧张", "受限", "无数据"}
     assert any(r["class_name"] == "无数据" and r["open_mw"] is None for r in rows)  # unknown, never 0
     fig = update_map(svc, None, None, ALL, None, None, None)

@@ -1,5 +1,6 @@
 """三通报 callbacks called as plain functions on the demo database."""
 
+from board.demo.geo import COUNTIES
 from board.domain.rankings import parse_period
 from board.usecases.service import BoardService
 from callbacks.rankings import update_options, update_ranking
@@ -10,7 +11,7 @@ def test_options_default_to_last_complete_period(demo_settings):
     svc = BoardService(demo_settings)
     options, value, parents = update_options(svc, "week", "2026-11-20", None)
     assert value == "2026-W46" and len(options) == 12
-    assert [p["value"] for p in parents] == ["YL", "YL-DL", "YL-QX"]
+    assert [p["value"] for p in parents] == ["YL"] + sorted(code for code, _name in COUNTIES)
     _o, kept, _p = update_options(svc, "month", "2026-11-20", "2026-07")
     assert kept == "2026-07"
     _o, fallback, _p = update_options(svc, "month", "2026-11-20", "2099-01")

@@ -52,10 +52,11 @@ def test_open_stages_are_the_computed_ones(built, where):
     "states", [{"open"}, {"energized"}, {"cancelled"}, {"open", "energized", "cancelled"}], ids=lambda s: "+".join(s)
 )
 def test_portfolio_rows_and_summary_match_the_computed_portfolio(built, states):
-    q = PortfolioQuery(DAY, "YL-QX", frozenset(states))
+    # the whole company: 800 demo cases over six 县公司 leave one county with hardly any cancelled case
+    q = PortfolioQuery(DAY, "YL", frozenset(states))
     rows = built.portfolio_rows(q, 0, 100_000, [])
     summary = built.portfolio_summary(q)
-    computed = built.portfolio(DAY, "YL-QX", frozenset(states))
+    computed = built.portfolio(DAY, "YL", frozenset(states))
     assert summary.count == len(rows) == len(computed.cases) > 0
     expect = computed.cases.set_index("case_id").loc[rows["case_id"]]
     for col in ("supervision_level", "strip", "state_as_of", "unit_code"):
@@ -72,10 +73,12 @@ def test_portfolio_rows_and_summary_match_the_computed_portfolio(built, states):
 
     wait = where_cases_wait(computed.open_stages[computed.open_stages["case_id"].isin(ids)], built.rules)
     pd.testing.assert_frame_equal(summary.wait.reset_index(drop=True), wait.reset_index(drop=True), check_dtype=False)
-    split = party_split(computed.party_days[computed.party_days["case_id"].isin(ids)], computed.units, "YL-QX")
+    split = party_split(computed.party_days[computed.party_days["case_id"].isin(ids)], computed.units, "YL")
     key = ["child", "party"]
-    got = summary.split.sort_values(key).reset_index(drop=True)[[*key, "days"]]
-    pd.testing.assert_frame_equal(got, split.sort_values(key).reset_index(drop=True)[[*key, "days"]], check_dtype=False)
+    # a party with a case held 0 days draws no bar: the read model may leave that row out
+    got = summary.split[summary.split["days"] > 0].sort_values(key).reset_index(drop=True)[[*key, "days"]]
+    want = split[split["days"] > 0].sort_values(key).reset_index(drop=True)[[*key, "days"]]
+    pd.testing.assert_frame_equal(got, want, check_dtype=False)
 
 
 def test_grid_pages_sort_and_filter_in_sql(built):
