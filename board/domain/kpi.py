@@ -45,27 +45,39 @@ def compute_kpis(
 ) -> list[Kpi]:
     """The KPI set; `finished` is `finished_summary` rows, `open_stages` is `stage_status` of the open stages,
     `open_cases` the cases open at as-of, `energized` the `energized_summary` rows of the period."""
-    fin = finished[["finished", "on_time", "warned", "warned_ok"]].sum()
+    flows = flow_values(finished, energized)
     status = open_stages["status"].astype(str)
     open_only = open_stages["state"].astype(str) == "open"
+    kpis = [
+        Kpi("on_time_rate", "时限达标率", flows["on_time_rate"], "%"),
+        Kpi("overdue_open", "超时在途", float((open_only & (status == "overdue")).sum()), "个"),
+        Kpi("warning_open", "预警在途", float((open_only & (status == "warning")).sum()), "个"),
+        Kpi("open_cases", "在途工单", float(len(open_cases)), "件"),
+        Kpi("energized_cases", "期内送电", flows["energized_cases"], "件"),
+        Kpi("avg_connect_days_high", "平均接电时长(高压)", flows["avg_connect_days_high"], "天"),
+        Kpi("avg_connect_days_low", "平均接电时长(低压)", flows["avg_connect_days_low"], "天"),
+        Kpi("customer_visible_rate", "客户侧工程可视可控率", customer_visible_rate(open_stages, open_cases), "%"),
+        Kpi("warning_success_rate", "预警干预成功率", flows["warning_success_rate"], "%"),
+    ]
+    kpis += long_running(open_cases, as_of, rules)
+    return kpis
+
+
+def flow_values(finished: pd.DataFrame, energized: pd.DataFrame) -> dict[str, float]:
+    """The KPIs of a window that need only its summed counts: `finished_summary` rows and `energized_summary`
+    rows (so the window before can be compared without recomputing what was open then)."""
+    fin = finished[["finished", "on_time", "warned", "warned_ok"]].sum()
     e = energized.set_index("customer_class")
     high_n = float(e["cases"].get("high", 0))
     low = e.drop(index="high", errors="ignore")
     low_n = float(low["cases"].sum())
-    low_avg = float((low["cases"] * low["avg_days"]).sum() / low_n) if low_n else float("nan")
-    kpis = [
-        Kpi("on_time_rate", "时限达标率", _ratio(fin["on_time"], fin["finished"]), "%"),
-        Kpi("overdue_open", "超时在途", float((open_only & (status == "overdue")).sum()), "个"),
-        Kpi("warning_open", "预警在途", float((open_only & (status == "warning")).sum()), "个"),
-        Kpi("open_cases", "在途工单", float(len(open_cases)), "件"),
-        Kpi("energized_cases", "期内送电", high_n + low_n, "件"),
-        Kpi("avg_connect_days_high", "平均接电时长(高压)", float(e["avg_days"].get("high", float("nan"))), "天"),
-        Kpi("avg_connect_days_low", "平均接电时长(低压)", low_avg, "天"),
-        Kpi("customer_visible_rate", "客户侧工程可视可控率", customer_visible_rate(open_stages, open_cases), "%"),
-        Kpi("warning_success_rate", "预警干预成功率", _ratio(fin["warned_ok"], fin["warned"]), "%"),
-    ]
-    kpis += long_running(open_cases, as_of, rules)
-    return kpis
+    return {
+        "on_time_rate": _ratio(fin["on_time"], fin["finished"]),
+        "warning_success_rate": _ratio(fin["warned_ok"], fin["warned"]),
+        "energized_cases": high_n + low_n,
+        "avg_connect_days_high": float(e["avg_days"].get("high", float("nan"))) if high_n else float("nan"),
+        "avg_connect_days_low": float((low["cases"] * low["avg_days"]).sum() / low_n) if low_n else float("nan"),
+    }
 
 
 def customer_visible_rate(open_stages: pd.DataFrame, open_cases: pd.DataFrame) -> float:

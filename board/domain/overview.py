@@ -44,3 +44,26 @@ def child_overview(
     on_time = fin["on_time"].reindex(out.index).fillna(0)
     out["on_time_rate"] = np.where(out["finished"] > 0, on_time / out["finished"].replace(0, 1), np.nan)
     return out.reset_index()
+
+
+def attention(
+    units: pd.DataFrame, parent: str, open_stages: pd.DataFrame, stage_names: dict[str, str], n: int = 3
+) -> list[dict]:
+    """What needs attention first, in words: the stages with the most open overdue stages, each with the child
+    unit that holds most of them ("C3 基础施工 超时 14 件，集中在东岚县供电公司（9 件）"), worst first."""
+    st = open_stages[(open_stages["state"].astype(str) == "open") & (open_stages["status"].astype(str) == "overdue")]
+    if st.empty:
+        return []
+    mapping = child_of(units, parent)
+    names = dict(zip(units["unit_code"], units["unit_name"]))
+    st = st.assign(child=st["unit_code"].map(mapping))
+    per_stage = st.groupby("stage_code").size().sort_values(ascending=False, kind="stable")
+    out = []
+    for code, count in per_stage.head(n).items():
+        by_child = st[st["stage_code"] == code].groupby("child").size().sort_values(ascending=False, kind="stable")
+        top, top_n = by_child.index[0], int(by_child.iloc[0])
+        where = f"，集中在{names.get(top, top)}（{top_n} 件）" if top != parent and len(by_child) > 1 else ""
+        where = where or (f"，全部在{names.get(top, top)}" if top != parent else "")
+        text = f"{code} {stage_names.get(code, code)} 超时 {int(count)} 件{where}"
+        out.append({"text": text, "stage_code": code, "unit_code": top, "count": int(count)})
+    return out

@@ -54,6 +54,11 @@ class Rules:
         return float(self.raw["large_capacity_kva"])
 
     @property
+    def targets(self) -> dict[str, dict[str, float]]:
+        """KPI name -> {"min": x} or {"max": x} (absent in older rules files: no targets shown)."""
+        return {k: v for k, v in self.raw.get("targets", {}).items() if not k.startswith("_")}
+
+    @property
     def interlocks(self) -> list[tuple[str, str]]:
         """Hand-over pairs (predecessor, successor) of the dual chain (SPEC §4.1)."""
         return [tuple(pair) for pair in self.raw["interlocks"]]

@@ -7,9 +7,11 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from board.domain.kpi import Kpi, compute_kpis
-from board.domain.overview import child_overview
+from board.domain.kpi import Kpi, compute_kpis, flow_values
+from board.domain.overview import attention, child_overview
 from board.domain.status import stage_status
+from board.domain.trend import Tile, tiles, week_ends, weekly_series
+from board.usecases.refresh import version_key, week_overdue
 from data_access import queries
 from data_access.engine import session_scope
 
@@ -53,6 +55,57 @@ class OverviewViews:
             return compute_kpis(w.finished, w.open_stages, w.open_cases, w.energized, as_of, self.rules)
 
         return self.cached(("kpis", as_of, period_days), compute, unit=unit)
+
+    def tiles(self, as_of: dt.date, unit: str | None = None, period_days: int = 30, weeks: int = 12) -> list[Tile]:
+        """The KPIs with target, change (flows vs the window before, stocks vs last week's end) and sparkline."""
+
+        def compute():
+            kpis = self.kpis(as_of, unit, period_days)
+            series = self.weekly_trend(as_of, unit, weeks)
+            end = as_of - dt.timedelta(days=period_days)
+            start = end - dt.timedelta(days=period_days - 1)
+            with session_scope(self.engine) as session:
+                scope = self._resolve(session, unit)
+                fin = queries.finished_summary(session, start=start, end=end, scope=scope)
+                energized = queries.energized_summary(session, start=start, end=end, scope=scope)
+            return tiles(kpis, series, flow_values(fin, energized), self.rules.targets, as_of)
+
+        return self.cached(("tiles", as_of, period_days, weeks), compute, unit=unit)
+
+    def weekly_trend(self, as_of: dt.date, unit: str | None = None, weeks: int = 12) -> pd.DataFrame:
+        """The weekly series behind the KPI tiles: `weeks` complete weeks and the running one (SQL sums; the
+        week-end overdue counts are the ones the weekly ranking stores)."""
+
+        def compute():
+            ends = week_ends(as_of, weeks)
+            first = ends[0] - dt.timedelta(days=6)
+            key = version_key(self)
+            with session_scope(self.engine) as session:
+                scope = self._resolve(session, unit)
+                fin = queries.finished_summary(session, start=first, end=as_of, scope=scope, by=("finished_on",))
+                energized = queries.energized_daily(session, start=first, end=as_of, scope=scope)
+                open_n = queries.open_case_counts(session, days=ends, scope=scope)
+                overdue = {}
+                for d in ends:
+                    if d == as_of:
+                        continue
+                    per_unit = week_overdue(self, session, d, key)
+                    overdue[d] = int(per_unit[per_unit.index.isin(scope.codes)].sum())
+            now = {k.name: k.value for k in self.kpis(as_of, unit, 30)}
+            overdue[as_of] = int(now["overdue_open"])
+            return weekly_series(ends, fin, energized, open_n, pd.Series(overdue, dtype="int64"))
+
+        return self.cached(("weekly-trend", as_of, weeks), compute, unit=unit)
+
+    def attention(self, as_of: dt.date, unit: str | None = None, period_days: int = 30) -> list[dict]:
+        """The stages with the most overdue work and where it sits, in words (see domain.overview.attention)."""
+
+        def compute():
+            w = self.workload(as_of, unit, period_days)
+            names = {c: self.rules.stage_name(c) for c in self.rules.stage_info}
+            return attention(w.units, w.scope.root, w.open_stages, names)
+
+        return self.cached(("attention", as_of, period_days), compute, unit=unit)
 
     def child_overview(self, as_of: dt.date, unit: str | None = None, period_days: int = 30) -> pd.DataFrame:
         """Per child unit of the scope: open cases, overdue/warning stages, on-time rate."""

@@ -1,7 +1,8 @@
 """Read queries: each takes the caller's session, an explicit as-of date and a unit scope, returns a DataFrame.
 
 By subject: scope.py (unit subtrees, the case filter), cases.py (case and stage rows), rollups.py (period
-aggregates), capacity.py (grid assets and queued load), meta.py (calendar, data version); frames.py turns a SELECT
+aggregates), trend.py (weekly trend inputs), capacity.py (grid assets and queued load),
+meta.py (calendar, data version); frames.py turns a SELECT
 into a DataFrame. Callers import from here.
 """
 
@@ -56,6 +57,7 @@ from data_access.queries.scope import (
     resolve_scope,
     root_unit,
 )
+from data_access.queries.trend import energized_daily, open_case_counts
 
 __all__ = [
     "SORTABLE", "CaseQuery", "blob", "built_day", "built_days", "count_cases", "fetch_build_chunk",
@@ -64,5 +66,6 @@ __all__ = [
     "case_unit", "customer_chain_totals", "daily_finished", "energized_summary", "feeder_load", "fetch_calendar",
     "fetch_case", "fetch_cases", "fetch_feeders", "fetch_finished_stages", "fetch_open_cases", "fetch_open_points",
     "fetch_open_stages", "fetch_portfolio", "fetch_stages", "fetch_substations", "fetch_units", "finished_summary",
-    "last_change", "period_cases", "queued_by_unit", "read_meta", "resolve_scope", "root_unit",
+    "energized_daily", "last_change", "open_case_counts", "period_cases", "queued_by_unit", "read_meta",
+    "resolve_scope", "root_unit",
 ]  # fmt: skip

@@ -117,3 +117,26 @@ def test_feeder_load_counts_open_cases_and_promised_ones(small_svc):
     assert load.loc["F1", "open_cases"] == 1 and load.loc["F1", "queued_kva"] == 1250
     assert load.loc["F1", "promised_kva"] == 1250
     assert before_reply.loc["F1", "promised_kva"] == 0 and before_reply.loc["F1", "queued_kva"] == 1250
+
+
+def test_open_case_counts_at_several_dates_by_hand(small_svc):
+    from data_access.queries import open_case_counts
+
+    # H1 open from 2024-02-01; L1C from 2025-09-26 until energized 2025-10-13; B1C from 2026-03-02
+    days = [dt.date(2024, 1, 31), dt.date(2024, 2, 1), dt.date(2025, 10, 1), dt.date(2025, 10, 13), AS_OF]
+    with session_scope(small_svc.engine) as s:
+        counts = open_case_counts(s, days=days, scope=resolve_scope(s, None))
+        only_b = open_case_counts(s, days=[AS_OF], scope=resolve_scope(s, "B"))
+    assert counts.tolist() == [0, 1, 2, 1, 2]
+    assert only_b.tolist() == [1]
+
+
+def test_energized_daily_sums_connect_days(small_svc):
+    from data_access.queries import energized_daily
+
+    with session_scope(small_svc.engine) as s:
+        frame = energized_daily(s, start=dt.date(2025, 10, 1), end=AS_OF, scope=resolve_scope(s, None))
+    # L1C: applied 2025-09-26, energized 2025-10-13 = 17 calendar days
+    assert frame.to_dict("records") == [
+        {"energized_on": dt.date(2025, 10, 13), "customer_class": "low_nonresident", "cases": 1, "connect_days": 17}
+    ]
