@@ -62,11 +62,11 @@ return {t: window.__drawnAt, graphs: graphs.length, grids: grids.length,
 
 # path, and what a drawn page shows: at least this many graphs and grids, and an element matching the selector
 PAGES = {
-    "总览 全公司": ("/", 0, 0, ".kpi-card"),
+    "总览 全公司": ("/", 0, 0, ".tile"),
     "双链进度 全公司": ("/progress", 2, 1, "#progress-grid .ag-row a"),
     "双链进度 县公司": ("/progress?unit={county}", 2, 1, "#progress-grid .ag-row a"),
     "三通报": ("/rankings", 2, 0, "table"),
-    "大屏": ("/wall", 1, 0, ".kpi-card"),
+    "大屏": ("/wall", 1, 0, ".tile"),
     "超时预警": ("/alerts", 2, 2, "#alerts-heatmap .main-svg"),
     "可开放容量": ("/capacity", 4, 1, ".ag-row"),
 }

@@ -10,7 +10,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from board.config import LOCAL_TZ
 from board.usecases.service import BoardService
-from layouts.common import kpi_cards, notices
+from layouts.common import kpi_tiles, notices
 from layouts.ids.home import Home
 from layouts.urlstate import to_search
 
@@ -21,7 +21,7 @@ from .errors import friendly_error
 def update_home(
     svc: BoardService, unit: str | None, as_of: str | None, period: int | None, requested: str | None = None
 ) -> tuple:
-    """(notices, KPI cards, unit table, stamp, URL search) for the filters; never raises.
+    """(notices, KPI tiles, attention list, unit table, stamp, URL search) for the filters; never raises.
 
     `requested` is the unit named in the URL, used while the picker has no value yet.
     """
@@ -31,12 +31,31 @@ def update_home(
         day = svc.as_of(as_of[:10] if as_of else None)
         scope = resolve_unit(svc, unit, requested, messages)
         unit = None if messages else scope.root if (unit or requested) else None
-        kpis = svc.kpis(day, scope.root, period)
+        tiles = svc.tiles(day, scope.root, period)
+        focus = svc.attention(day, scope.root, period)
         table = _unit_table(svc, scope.root, day, period)
     except (SQLAlchemyError, ValueError, LookupError) as exc:
-        return notices([friendly_error(exc)], "danger"), [], None, "", to_search(unit, as_of, period)
+        return notices([friendly_error(exc)], "danger"), [], [], None, "", to_search(unit, as_of, period)
     stamp = f"数据截至 {day:%Y-%m-%d}（统计周期：截至日前 {period} 天）· 刷新于 {dt.datetime.now(LOCAL_TZ):%H:%M:%S}"
-    return notices(messages), kpi_cards(kpis), table, stamp, to_search(unit, as_of and day, period)
+    links = _tile_links(scope.root, day if as_of else None, period)
+    return (notices(messages), kpi_tiles(tiles, "desk", links), _attention(focus, day if as_of else None, period),
+            table, stamp, to_search(unit, as_of and day, period))  # fmt: skip
+
+
+def _tile_links(root: str, day: dt.date | None, period: int) -> dict[str, str]:
+    """Each KPI opens the page that shows what is behind it, for the same unit and date."""
+    q = to_search(root, day, period)
+    pages = {"overdue_open": "/alerts", "warning_open": "/alerts", "warning_success_rate": "/alerts",
+             "on_time_rate": "/rankings", "open_cases": "/progress", "energized_cases": "/progress",
+             "avg_connect_days_high": "/progress", "avg_connect_days_low": "/progress",
+             "customer_visible_rate": "/progress"}  # fmt: skip
+    return {k: p + q for k, p in pages.items()}
+
+
+def _attention(items: list[dict], day: dt.date | None, period: int) -> list:
+    if not items:
+        return [html.Li("当前没有超时在途的环节。")]
+    return [html.Li(html.A(i["text"], href="/alerts" + to_search(i["unit_code"], day, period))) for i in items]
 
 
 def _unit_table(svc: BoardService, root: str, day: dt.date, period: int):
@@ -62,6 +81,7 @@ def register(app: Dash, svc: BoardService) -> None:
     @app.callback(
         Output(Home.NOTICE, "children"),
         Output(Home.KPIS, "children"),
+        Output(Home.ATTENTION, "children"),
         Output(Home.UNITS_TABLE, "children"),
         Output(Home.STAMP, "children"),
         Output(Home.URL, "search"),

@@ -4,28 +4,30 @@ from __future__ import annotations
 
 import datetime as dt
 
-import dash_bootstrap_components as dbc
 import pandas as pd
 from dash import Dash, Input, Output, State, html, no_update
 
 from board.config import LOCAL_TZ
 from board.domain.alerts import drill_rows, heatmap_matrix, warning_list
-from board.domain.rankings import Period, period_containing
+from board.domain.rankings import Period, last_complete, period_containing
 from board.usecases.service import BoardService, PortfolioQuery
 from data_access.masking import mask_name
 from data_access.queries import NO_FILTER
 from layouts.capacity_figures import capacity_map
-from layouts.common import kpi_cards
-from layouts.figures import heatmap_figure
+from layouts.common import kpi_tiles
+from layouts.figures import heatmap_figure, ranking_figure
 from layouts.ids.wall import VIEWS, Wall, view_id
 from layouts.progress_figures import party_figure, wait_figure
-from layouts.report_tables import display_table
+from layouts.theme import WALL_MIN_FONT_PX
 
 from .errors import friendly_error
 
-FIGURES = [Wall.HEATMAP, Wall.WAIT, Wall.PARTIES, Wall.MAP]
-CONTENT = [Wall.KPIS, Wall.RANKING, Wall.WARNINGS]
-WARN_ROWS = 12
+FIGURES = [Wall.HEATMAP, Wall.WAIT, Wall.PARTIES, Wall.MAP, Wall.RANKING]
+CONTENT = [Wall.KPIS, Wall.WARNINGS]
+WARN_ROWS = 20
+# the band shows the first six; a spliced wall (aspect ≥ 3:1) has room for all eight
+WALL_TILES = ("on_time_rate", "overdue_open", "warning_open", "open_cases", "energized_cases",
+              "avg_connect_days_high", "customer_visible_rate", "warning_success_rate")  # fmt: skip
 
 ROTATE_JS = """
 function(n, config) {
@@ -39,18 +41,23 @@ function(n, config) {
         window.__wallActive = active;
         setTimeout(() => window.dispatchEvent(new Event('resize')), 60);
     }
-    return names.map(v => ({display: v === active ? 'block' : 'none'}));
+    // the board's time zone, not the kiosk's: the clock must agree with the server's 更新于 stamp
+    const clock = new Date().toLocaleTimeString('zh-CN', {timeZone: '%s', hour12: false});
+    return [clock,
+            ...names.map(v => ({display: v === active ? 'block' : 'none'})),
+            ...names.map(v => 'wall-dot' + (v === active ? ' active' : '') + (shown.includes(v) ? '' : ' off'))];
 }
-""" % str(list(VIEWS))
+""" % (str(list(VIEWS)), LOCAL_TZ.key)
 
 
-def build(svc: BoardService, config: dict, width: int | None) -> dict:
-    """Every figure and table of the wall for its unit and as-of date (raises when the data cannot be read)."""
+def build(svc: BoardService, config: dict, screen) -> dict:
+    """Every figure and panel of the wall for its unit and as-of date (raises when the data cannot be read)."""
     day = svc.as_of(config.get("as_of"))
     unit = config.get("unit")
     scope = svc.scope(unit)
     w = svc.workload(day, scope.root, 30)
-    scale = max(1.0, (width or 1920) / 1920)
+    _width, height = _screen(screen)
+    scale = max(1.0, height / 1080)
     names = dict(zip(w.units["unit_code"], w.units["unit_name"]))
     stage_names = {c: svc.rules.stage_name(c) for c in svc.rules.stage_info}
     alerts = svc.alerts(day, scope.root, 30, NO_FILTER)
@@ -58,55 +65,101 @@ def build(svc: BoardService, config: dict, width: int | None) -> dict:
                                          svc.rules), "overdue_open", names, stage_names, theme="wall")  # fmt: skip
     open_cases = svc.portfolio_summary(PortfolioQuery(day, scope.root, frozenset({"open"})))
     cap = svc.capacity(day, scope.root)
+    last = last_complete("week", day)
     week = period_containing("week", day)
-    ranking = svc.ranking(Period("week", week.start, min(week.end, day), week.label), scope.root)
+    running = svc.ranking(Period("week", week.start, min(week.end, day), week.label), scope.root)
+    target = svc.rules.targets.get("on_time_rate", {}).get("min")
     figures = {
-        Wall.HEATMAP: heat,
-        Wall.WAIT: wait_figure(open_cases.wait, theme="wall"),
-        Wall.PARTIES: party_figure(open_cases.split, open_cases.share, svc.rules.parties, theme="wall"),
+        Wall.HEATMAP: heat.update_layout(title="超时在途（个）· 单位 × 环节"),
+        Wall.WAIT: wait_figure(open_cases.wait, theme="wall").update_layout(title="双链卡点：各环节在途与超时"),
+        Wall.PARTIES: party_figure(open_cases.split, open_cases.share, svc.rules.parties, theme="wall").update_layout(
+            title=f"责任边界：供电公司占用 {_pct(open_cases.share)}"
+        ),
         Wall.MAP: capacity_map(
             cap.feeders, cap.substations, cap.points, cap.areas, day, theme="wall", tiles=svc.settings.map_tiles
         ),  # fmt: skip
+        Wall.RANKING: ranking_figure(
+            svc.ranking(last, scope.root), running, f"上周（{last.label}）时限达标率排名", target, theme="wall"
+        ),  # fmt: skip
     }
+    figures[Wall.PARTIES].update_layout(margin=dict(t=170))  # title, then the legend above the bars
+    top = open_cases.wait["open_cases"].max() if not open_cases.wait.empty else 0
+    figures[Wall.WAIT].update_xaxes(range=[0, max(float(top), 1.0) * 1.5])  # room for the 中位/最长 labels
+    figures[Wall.RANKING].update_traces(selector=dict(type="scatter"), marker_size=round(16 * scale))
+    base = round(WALL_MIN_FONT_PX * scale)
     for fig in figures.values():
-        fig.update_layout(font_size=round(20 * scale), title_font_size=round(28 * scale))
+        fig.update_layout(font_size=base, title_font_size=round(base * 1.2), legend_font_size=base,
+                          hoverlabel_font_size=base, margin=_scaled_margin(fig, scale))  # fmt: skip
+        fig.update_annotations(font_size=base)
     warnings = drill_rows(
         warning_list(alerts.open_stages, svc.rules).head(WARN_ROWS), w.units, svc.rules, keep_order=True
     )
+    tiles = {t.kpi.name: t for t in svc.tiles(day, scope.root, 30)}
     return {
         "title": f"{names.get(scope.root, '')} 业扩报装监管看板",
         "as_of": str(day),
         "figures": figures,
-        Wall.KPIS: kpi_cards(svc.kpis(day, scope.root, 30)),
-        Wall.RANKING: _table(display_table(ranking, "week"), f"本周（{week.label}）业扩时限排名"),
+        Wall.KPIS: kpi_tiles([tiles[n] for n in WALL_TILES if n in tiles], theme="wall"),
         Wall.WARNINGS: _warnings(warnings),
     }
 
 
-def _table(frame: pd.DataFrame, title: str) -> html.Div:
-    head = html.Thead(html.Tr([html.Th(c) for c in frame.columns]))
-    body = html.Tbody([html.Tr([html.Td(v) for v in row]) for row in frame.itertuples(index=False)])
-    return html.Div([html.H3(title), dbc.Table([head, body], className="wall-grid", bordered=False)])
+def _scaled_margin(fig, scale: float) -> dict:
+    """The figure's margins (the wall template's where it sets none) grown with the screen, as its type is."""
+    default = {"l": 60, "r": 20, "t": 50, "b": 40}
+    m = fig.layout.margin
+    return {k: round((getattr(m, k) if getattr(m, k) is not None else v) * scale) for k, v in default.items()}
+
+
+def _pct(share: float) -> str:
+    return "—" if share != share else f"{share * 100:.0f}%"
+
+
+def _screen(screen) -> tuple[int, int]:
+    """(width, height) of the wall's window; older clients sent the width alone."""
+    if isinstance(screen, (list, tuple)) and len(screen) == 2:
+        return int(screen[0] or 1920), int(screen[1] or 1080)
+    width = int(screen or 1920)
+    return width, round(width * 9 / 16)
 
 
 def _warnings(rows: pd.DataFrame) -> html.Div:
-    """The most severe open stages, names masked: the wall is seen by visitors."""
-    shown = pd.DataFrame({
-        "状态": rows["status_name"], "工单": rows["case_id"], "客户": rows["customer_name"].map(mask_name),
-        "单位": rows["unit_name"], "环节": rows["stage"], "责任方": rows["party"], "已用/时限": rows["elapsed_limit"],
-        "超期": rows["overrun"], "督办": rows["level"],
-    })  # fmt: skip
-    return _table(shown, "超时预警（最严重的 12 条）")
+    """The most severe open stages as a rolling list, names masked (the wall is seen by visitors); the list is
+    drawn twice so the roll loops without a jump, the copy hidden from screen readers."""
+    if rows.empty:
+        return html.Div("当前没有预警或超时的环节", className="wall-roll-empty")
+    items = []
+    for r in rows.itertuples():
+        late = r.status_name == "超时"
+        tone = "overdue" if late else "warning"
+        items.append(
+            html.Li(
+                [
+                    html.Div([html.Span(r.status_name, className=f"wall-badge {tone}"),
+                              html.Span(f"{r.stage}", className="wall-roll-stage"),
+                              html.Span(f"超期 {r.overrun} 天" if late else f"已用 {r.elapsed_limit}",
+                                        className=f"wall-roll-num {tone}")], className="wall-roll-line"),
+                    html.Div(f"{r.unit_name} · {mask_name(r.customer_name)} · {r.party}", className="wall-roll-sub"),
+                ],
+                className="wall-roll-item",
+            )
+        )  # fmt: skip
+    loop = "wall-roll-list rolling" if len(items) > 6 else "wall-roll-list"
+    lists = [html.Ul(items, className=loop)]
+    if len(items) > 6:
+        lists.append(html.Ul(items, className=loop, **{"aria-hidden": "true"}))
+    return html.Div(lists, className="wall-roll-track" + (" rolling" if len(items) > 6 else ""))
 
 
-def cached_build(svc: BoardService, config: dict, width: int | None) -> dict:
+def cached_build(svc: BoardService, config: dict, width) -> dict:
     """`build`, shared by every wall screen of a scope and width per data version (figures and all); only the unit
     and the day change what is built, the rotation settings do not."""
     day = svc.as_of(config.get("as_of"))
-    return svc.cached(("wall", day, width), lambda: build(svc, config, width), unit=config.get("unit"))
+    size = _screen(width)
+    return svc.cached(("wall", day, size), lambda: build(svc, config, size), unit=config.get("unit"))
 
 
-def refresh(svc: BoardService, config: dict, width: int | None, last_good: dict | None) -> tuple:
+def refresh(svc: BoardService, config: dict, width, last_good: dict | None) -> tuple:
     """(title, stamp, banner, last-good store, *figures, *contents). Unchanged data returns no_update for the
     figures (nothing redraws); a failure keeps the last good figures and shows how old they are and why."""
     now = dt.datetime.now(LOCAL_TZ)
@@ -139,7 +192,9 @@ def register(app: Dash, svc: BoardService) -> None:
     """Attach the wall callbacks to an app."""
     app.clientside_callback(
         ROTATE_JS,
+        Output(Wall.CLOCK, "children"),
         *[Output(view_id(v), "style") for v in VIEWS],
+        *[Output(f"wall-dot-{v}", "className") for v in VIEWS],
         Input(Wall.TICK, "n_intervals"),
         State(Wall.CONFIG, "data"),
     )
@@ -150,7 +205,9 @@ def register(app: Dash, svc: BoardService) -> None:
         prevent_initial_call=True,
     )
     app.clientside_callback(
-        "function(c) { return window.innerWidth; }", Output(Wall.SCREEN, "data"), Input(Wall.CONFIG, "data")
+        "function(c) { return [window.innerWidth, window.innerHeight]; }",
+        Output(Wall.SCREEN, "data"),
+        Input(Wall.CONFIG, "data"),
     )
 
     @app.callback(

@@ -13,6 +13,12 @@ from board.domain.geo import parse_path
 from layouts.theme import CAPACITY_COLORS, template_for
 
 HIGHLIGHT = "#00b3e6"
+AREA_FILL = {False: "#eef2f6", True: "#1b3046"}
+LEGEND_BG = {False: "rgba(255,255,255,0.7)", True: "rgba(16,32,47,0.85)"}
+AREA_LINE = {False: "#9aa7b5", True: "#4d6a86"}
+# a map style that needs no tile or glyph server: a plain background (dark on the wall)
+WALL_MAP_STYLE = {"version": 8, "sources": {}, "layers": [
+    {"id": "background", "type": "background", "paint": {"background-color": "#10202f"}}]}  # fmt: skip
 
 
 def capacity_map(
@@ -40,8 +46,8 @@ def capacity_map(
                 featureidkey="id",
                 text=names,
                 showscale=False,
-                colorscale=[[0, "#eef2f6"], [1, "#eef2f6"]],
-                marker=dict(opacity=0.6, line=dict(color="#9aa7b5", width=1)),
+                colorscale=[[0, AREA_FILL[theme == "wall"]], [1, AREA_FILL[theme == "wall"]]],
+                marker=dict(opacity=0.6, line=dict(color=AREA_LINE[theme == "wall"], width=1)),
                 hovertemplate="%{text}<extra>服务区</extra>",
                 name="服务区",
                 showlegend=False,
@@ -118,20 +124,40 @@ def capacity_map(
                 marker=dict(size=16, color="#111"),
             )
         )
-    center = focus or (float(subs["lon"].mean()), float(subs["lat"].mean()))
+    center, zoom = _view(subs, feeders, focus)
     layers = [dict(sourcetype="raster", source=[tiles], below="traces")] if tiles else []
     fig.update_layout(
         template=template_for(theme),
         map=dict(
-            style="white-bg", center=dict(lon=center[0], lat=center[1]), zoom=12.5 if focus else 9.6, layers=layers
+            style=WALL_MAP_STYLE if theme == "wall" else "white-bg",
+            center=dict(lon=center[0], lat=center[1]),
+            zoom=zoom,
+            layers=layers,
         ),
         title=f"可开放容量分布 · 数据截至 {as_of}",
-        margin=dict(l=0, r=0, t=40, b=0),
+        margin=dict(l=0, r=0, t=40 if theme != "wall" else 56, b=0),
         height=620 if theme != "wall" else None,
-        legend=dict(orientation="h", y=0, bgcolor="rgba(255,255,255,0.7)"),
+        legend=dict(orientation="h", y=0, bgcolor=LEGEND_BG[theme == "wall"]),
         uirevision="capacity-map",
     )
     return fig
+
+
+def _view(subs: pd.DataFrame, feeders: pd.DataFrame, focus) -> tuple[tuple[float, float], float]:
+    """Centre and zoom that fit the grid's stations and lines in a panel of about 1000 × 700 px."""
+    if focus:
+        return focus, 12.5
+    lon, lat = list(subs["lon"].dropna()), list(subs["lat"].dropna())
+    for path in feeders["path"].dropna():
+        for x, y in parse_path(path):
+            lon.append(x)
+            lat.append(y)
+    if not lon:
+        return (0.0, 0.0), 2.0
+    span_x = max(max(lon) - min(lon), 0.01) * 1.15
+    span_y = max(max(lat) - min(lat), 0.01) * 1.15 / np.cos(np.radians(np.mean(lat)))
+    zoom = min(np.log2(1000 * 360 / (512 * span_x)), np.log2(700 * 360 / (512 * span_y)))
+    return ((min(lon) + max(lon)) / 2, (min(lat) + max(lat)) / 2), float(round(zoom, 2))
 
 
 def _lines(part: pd.DataFrame) -> tuple[list, list, list]:

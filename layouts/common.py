@@ -8,10 +8,20 @@ import dash_bootstrap_components as dbc
 from dash import dcc, html
 
 from board.domain import access
-from board.domain.kpi import Kpi
+from board.domain.trend import Tile
+from layouts.sparkline import sparkline_src
+from layouts.theme import TONE_COLORS
 from layouts.urlstate import PERIODS
 
 PERIOD_LABELS = {7: "近 7 天", 30: "近 30 天", 90: "近 90 天", 365: "近一年"}
+# a manager saves a figure for a report; zoom, pan and lasso buttons only cover the title of a small chart
+_DOWNLOAD_ONLY = {"displaylogo": False, "modeBarButtons": [["toImage"]],
+                  "toImageButtonOptions": {"format": "png", "scale": 2}}  # fmt: skip
+
+
+def graph_config(**extra) -> dict:
+    """Plotly config of a desk figure: only the download button (plus what a figure asks for, e.g. scroll zoom)."""
+    return {**_DOWNLOAD_ONLY, **extra}
 
 
 def scope_placeholder() -> str:
@@ -37,22 +47,53 @@ def filter_bar(
     return dbc.Row(cols, className="g-3 mb-3 board-filters")
 
 
-def kpi_cards(kpis: list[Kpi]) -> list:
-    """One card per KPI; warning colours for overdue counts."""
-    cards = []
-    for k in kpis:
-        tone = {"overdue_open": "danger", "warning_open": "warning"}.get(k.name) if k.value else None
-        cards.append(
-            dbc.Col(
-                dbc.Card(
-                    dbc.CardBody([html.Div(k.label, className="kpi-label"),
-                                  html.Div(k.display(), className="kpi-value")]),
-                    color=tone, outline=bool(tone), className="kpi-card h-100", id=f"kpi-{k.name}",
-                ),
-                xs=6, md=4, lg=2,
-            )
-        )  # fmt: skip
-    return cards
+def kpi_tiles(tiles: list[Tile], theme: str = "desk", links: dict[str, str] | None = None) -> list:
+    """A tile per KPI: label, value, sparkline, target (✓/✗ so it is not told by colour alone) and change.
+    The wall and the desk share this markup; the stylesheet sizes it for each."""
+    colors = TONE_COLORS[theme]
+    out = []
+    for t in tiles:
+        k = t.kpi
+        met = t.meets_target()
+        status = {"overdue_open": "bad", "warning_open": "warn"}.get(k.name) if k.value else None
+        target = t.target_text()
+        target_cls = "tile-target" + ("" if met is None else " met" if met else " unmet")
+        spark = sparkline_src(t.spark, colors["flat"] if t.better == "neutral" else colors["good" if met else "flat"])
+        body = [
+            html.Div(k.label, className="tile-label"),
+            html.Div(
+                [
+                    html.Span(k.display(), className="tile-value"),
+                    html.Img(src=spark, className="tile-spark", alt=_spark_alt(t)) if spark else None,
+                ],
+                className="tile-row",
+            ),
+            html.Div(
+                [
+                    html.Span(("✓ " if met else "✗ " if met is False else "") + target, className=target_cls)
+                    if target
+                    else None,
+                    html.Span(t.change_text(), className=f"tile-change {t.tone()}") if t.change_text() else None,
+                ],
+                className="tile-foot",
+            ),
+        ]
+        href = (links or {}).get(k.name)
+        cls = f"tile tile-{k.name}" + (f" tone-{status}" if status else "")
+        out.append(html.A(body, href=href, className=cls + " tile-link", id=f"kpi-{k.name}") if href
+                   else html.Div(body, className=cls, id=f"kpi-{k.name}"))  # fmt: skip
+    return out
+
+
+def _spark_alt(t: Tile) -> str:
+    shown = [f"{lbl} {_fmt(v, t.kpi.unit)}" for lbl, v in zip(t.spark_labels[-4:], t.spark[-4:])]
+    return f"{t.kpi.label}近 {len(t.spark)} 周走势：" + "，".join(shown)
+
+
+def _fmt(v: float, unit: str) -> str:
+    if v != v:
+        return "无数据"
+    return f"{v * 100:.1f}%" if unit == "%" else f"{v:,.0f}" if unit in ("件", "个") else f"{v:.1f}{unit}"
 
 
 def notices(messages: list[str], color: str = "warning") -> list:

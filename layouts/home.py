@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dash_bootstrap_components as dbc
 from dash import dcc, html
 
 from layouts.urlstate import parse_params
@@ -27,8 +26,10 @@ def layout(**query) -> html.Div:
             ),  # fmt: skip
             filter_bar(Home.UNIT, Home.AS_OF, Home.PERIOD, state.unit, state.as_of, state.period),
             html.Div(id=Home.NOTICE),
-            dbc.Row(id=Home.KPIS, className="g-3 mb-3"),
-            html.H4("下级单位概况", className="mt-3"),
+            html.Section(id=Home.KPIS, className="home-tiles", **{"aria-label": "关键指标"}),
+            html.H2("需要关注", className="h5 mt-2"),
+            html.Ul(id=Home.ATTENTION, className="attention"),
+            html.H2("下级单位概况", className="h5 mt-3"),
             html.Div(id=Home.UNITS_TABLE),
             html.Div(id=Home.STAMP, className="text-muted small mt-2"),
             dcc.Interval(id=Home.REFRESH, interval=60_000),

@@ -63,6 +63,10 @@ def wait_figure(wait: pd.DataFrame, theme: str = "desk") -> go.Figure:
     return fig
 
 
+# two parties a row above the bars: the wall's panel is short and narrow
+WALL_LEGEND = dict(orientation="h", y=1, yanchor="bottom", x=0, entrywidth=0.5, entrywidthmode="fraction")
+
+
 def party_figure(split: pd.DataFrame, share: float, parties: dict[str, str], theme: str = "desk") -> go.Figure:
     """Held calendar days per child unit stacked by party, titled with the utility's share."""
     fig = go.Figure()
@@ -85,8 +89,9 @@ def party_figure(split: pd.DataFrame, share: float, parties: dict[str, str], the
         template=template_for(theme),
         barmode="stack",
         title=f"责任边界：供电公司实际占用 {share_text} 的时长",
-        xaxis_title="占用天数（自然日）",
-        legend=dict(orientation="h", y=-0.2),
+        xaxis_title="占用天数（自然日）" if theme != "wall" else None,
+        # the wall's panel is short: the legend goes above the bars instead of under the axis title
+        legend=dict(orientation="h", y=-0.2) if theme != "wall" else WALL_LEGEND,
         height=max(260, 120 + 50 * split["unit_name"].nunique()) if theme != "wall" else None,
     )
     return fig

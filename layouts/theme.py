@@ -25,6 +25,44 @@ PARTY_COLORS = {
     "builder": "#16a085",
     "government": "#c0392b",
 }
+# the wall is dark: the same four meanings (超时 red, 预警 amber, 正常 green, 无数据 grey) in tones that keep a
+# contrast of at least 4.5:1 on its background (tests/unit/test_theme.py measures it)
+WALL_BG = "#0b1622"
+WALL_PANEL = "#10202f"
+WALL_STATUS_COLORS = {
+    **STATUS_COLORS,
+    "normal": "#4aa3ff",
+    "warning": "#f5b82e",
+    "overdue": "#ff6b6b",
+    "on_time": "#3ccf7a",
+    "late": "#ff9a9a",
+    "not_started": "#9aa0a6",
+}
+TONE_COLORS = {
+    "desk": {"good": "#1e7e45", "bad": "#b02a2a", "flat": "#5f6368", "warn": "#8a5a00"},
+    "wall": {"good": "#3ccf7a", "bad": "#ff6b6b", "flat": "#9aa0a6", "warn": "#f5b82e"},
+}
+# at 1080 px of screen height no text on the wall is smaller than this (5 m from a 2 m-tall wall: 1/200 rule)
+WALL_MIN_FONT_PX = 22
+
+
+def status_colors(theme: str | None) -> dict[str, str]:
+    """Status colours for a theme."""
+    return WALL_STATUS_COLORS if theme == "wall" else STATUS_COLORS
+
+
+def contrast_ratio(fg: str, bg: str) -> float:
+    """WCAG 2 contrast ratio of two #rrggbb colours."""
+
+    def lum(c: str) -> float:
+        rgb = [int(c[i : i + 2], 16) / 255 for i in (1, 3, 5)]
+        lin = [v / 12.92 if v <= 0.03928 else ((v + 0.055) / 1.055) ** 2.4 for v in rgb]
+        return 0.2126 * lin[0] + 0.7152 * lin[1] + 0.0722 * lin[2]
+
+    a, b = sorted((lum(fg), lum(bg)), reverse=True)
+    return (a + 0.05) / (b + 0.05)
+
+
 CAPACITY_COLORS = {"green": "#27ae60", "yellow": "#f2c200", "red": "#d64545", "grey": "#9aa0a6"}
 
 DESK, WALL = "board_desk", "board_wall"
@@ -35,11 +73,21 @@ def _template(dark: bool) -> go.layout.Template:
     size = 22 if dark else 12
     base.layout.font = dict(family=FONT_FAMILY, size=size, color="#e8eaed" if dark else "#1f2328")
     base.layout.title = dict(font=dict(size=size + (6 if dark else 3)), x=0.01, xanchor="left")
+    if dark:  # at the top of the panel, clear of legends and tick labels that share the top margin
+        base.layout.title.update(y=0.985, yanchor="top", yref="container")
     base.layout.margin = dict(l=60, r=20, t=50 if dark else 36, b=40)
-    base.layout.paper_bgcolor = "#0b1622" if dark else "#ffffff"
-    base.layout.plot_bgcolor = "#0b1622" if dark else "#ffffff"
+    base.layout.paper_bgcolor = WALL_PANEL if dark else "#ffffff"
+    base.layout.plot_bgcolor = WALL_PANEL if dark else "#ffffff"
     base.layout.hoverlabel = dict(font=dict(family=FONT_FAMILY, size=size))
-    base.layout.colorway = ["#2f80ed", "#27ae60", "#f2a900", "#d64545", "#8e44ad", "#16a085", "#d35400"]
+    base.layout.colorway = (
+        ["#4aa3ff", "#3ccf7a", "#f5b82e", "#ff6b6b", "#c39bd3", "#48c9b0", "#f0935a"]
+        if dark
+        else ["#2f80ed", "#27ae60", "#f2a900", "#d64545", "#8e44ad", "#16a085", "#d35400"]
+    )
+    if dark:
+        grid = "#24384c"
+        base.layout.xaxis.gridcolor = base.layout.yaxis.gridcolor = grid
+        base.layout.legend = dict(font=dict(size=size, color="#e8eaed"), bgcolor="rgba(0,0,0,0)")
     return base
 
 

@@ -26,7 +26,7 @@ return {
   loading: document.querySelectorAll('[data-dash-is-loading="true"], ._dash-loading').length,
   ready: !!document.querySelector('#react-entry-point') && document.readyState === 'complete',
   graphs: visible.length, drawn: drawn.length, errors: errors,
-  kpis: document.querySelectorAll('.kpi-card').length,
+  kpis: document.querySelectorAll('.tile').length,
 };
 """
 
@@ -73,7 +73,7 @@ document.querySelectorAll('table').forEach((t, i) => {
       Array.from(tr.querySelectorAll('td, th')).map(td => td.innerText.trim()));
   if (rows.length) tables.push({id: t.id || ('table' + (i + 1)), title: titleOf(t), columns: head, rows: rows});
 });
-const kpis = Array.from(document.querySelectorAll('.kpi-card')).map(c => c.innerText.replace(/\\s+/g, ' ').trim());
+const kpis = Array.from(document.querySelectorAll('.tile')).map(c => c.innerText.replace(/\\s+/g, ' ').trim());
 const h = document.querySelector('.report-title, .page-title, h2');
 return {figures: figures, tables: tables, kpis: kpis, heading: h ? h.innerText.trim() : '',
         text: document.body.innerText.slice(0, 2000)};

@@ -10,6 +10,7 @@ class Home(StrEnum):
     PERIOD = "home-period"
     NOTICE = "home-notice"
     KPIS = "home-kpis"
+    ATTENTION = "home-attention"
     UNITS_TABLE = "home-units-table"
     STAMP = "home-stamp"
     REFRESH = "home-refresh"

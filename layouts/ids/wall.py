@@ -2,13 +2,14 @@
 
 from enum import StrEnum
 
+# the views that take turns in the wall's centre panel (the KPI band, ranking, warnings and 责任边界 always show)
 VIEWS = {
-    "kpi": "总览与超时热力图",
-    "bottleneck": "双链卡点与责任边界",
+    "kpi": "超时热力图",
     "capacity": "可开放容量",
-    "ranking": "本周时限排名",
-    "warnings": "超时预警清单",
+    "bottleneck": "双链卡点",
 }
+# names of the earlier full-screen rotation, still accepted in saved URLs: their content is now always on screen
+ALWAYS_SHOWN = ("ranking", "warnings")
 
 
 class Wall(StrEnum):
@@ -20,6 +21,7 @@ class Wall(StrEnum):
     REFRESH = "wall-refresh"
     RELOAD = "wall-reload"
     STAMP = "wall-stamp"
+    CLOCK = "wall-clock"
     BANNER = "wall-banner"
     TITLE = "wall-title"
     KPIS = "wall-kpis"
@@ -29,8 +31,10 @@ class Wall(StrEnum):
     MAP = "wall-map"
     RANKING = "wall-ranking"
     WARNINGS = "wall-warnings"
+    WARN_TITLE = "wall-warn-title"
+    DOTS = "wall-dots"
 
 
 def view_id(name: str) -> str:
-    """Id of the container of one view."""
+    """Id of the container of one centre view."""
     return f"wall-view-{name}"

@@ -8,7 +8,7 @@ def test_shl001_home_shows_kpis_from_the_database(dash_duo, demo_settings):
     dash_duo.start_server(app)
     dash_duo.wait_for_contains_text("#kpi-on_time_rate", "时限达标率", timeout=15)
     dash_duo.wait_for_contains_text(".unit-table", "青溪县供电公司", timeout=10)
-    value = dash_duo.find_element("#kpi-on_time_rate .kpi-value").text
+    value = dash_duo.find_element("#kpi-on_time_rate .tile-value").text
     assert value.endswith("%")
     assert dash_duo.get_logs() == []
 
