@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-$(shell cksum pyproject.toml | cut -d' ' -f1)
 
-.PHONY: demo test lint bench clean
+.PHONY: demo test lint bench clean browser-deps
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -24,11 +24,18 @@ browser-deps:
 	  else echo "提示：未安装 chromium/chromium-driver，浏览器测试将跳过"; fi; \
 	fi
 
+# axe-core (accessibility checks in the browser tests) from the npm registry, kept inside the venv folder
+AXE := $(VENV)/axe/node_modules/axe-core/axe.min.js
+$(AXE):
+	@if command -v npm >/dev/null 2>&1; then \
+	  npm install --prefix $(VENV)/axe axe-core@4.14.1 --no-audit --no-fund --silent; \
+	else echo "提示：未安装 npm，无障碍检查将跳过"; fi
+
 lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
-test: $(STAMP) browser-deps lint
+test: $(STAMP) browser-deps $(AXE) lint
 	$(BIN)/python -m pytest tests --headless -q
 
 bench: $(STAMP)

@@ -93,10 +93,11 @@ def update_lists(svc: BoardService, unit, as_of, period, voltage, klass, key, re
 def _counts_header(lists) -> html.Div:
     counts = lists.level_counts
     badges = []
-    for status, color, name in (("overdue", "danger", "超时"), ("warning", "warning", "预警")):
+    # dark text on amber: white on Bootstrap's warning yellow is 1.6:1
+    for status, color, text, name in (("overdue", "danger", "white", "超时"), ("warning", "warning", "dark", "预警")):
         total = sum(n for (s, _lv), n in counts.items() if s == status)
         per_level = " · ".join(f"{lv}级 {counts.get((status, lv), 0)}" for lv in (4, 3, 2, 1))
-        badges.append(dbc.Badge(f"{name} {total}（{per_level}）", color=color, className="me-2 p-2"))
+        badges.append(dbc.Badge(f"{name} {total}（{per_level}）", color=color, text_color=text, className="me-2 p-2"))
     warned, ok = lists.warned, lists.warned_ok
     rate = f"{ok / warned * 100:.1f}%（{ok}/{warned}）" if warned else "无数据"
     badges.append(html.Span(f"期内预警干预成功率：{rate}", className="ms-2"))

@@ -13,6 +13,7 @@ from board.domain.duration import RISK_NAMES
 from board.domain.rules import CASE_STATUS_NAMES, CLASS_NAMES
 from board.usecases.service import BoardService
 from layouts.case_page import date_text, measure_cards, plan_section, plan_workbook
+from layouts.common import graph_config
 from layouts.ids.progress import CasePage
 from layouts.progress_figures import swimlane_figure
 
@@ -53,7 +54,7 @@ def render_case(svc: BoardService, case_id: str, as_of: str | None):
             dcc.Graph(
                 figure=swimlane_figure(detail.stages, detail.plan.rows, day, rules),
                 id="case-swimlanes",
-                config={"displaylogo": False},
+                config=graph_config(),
             ),
             plan_section(detail),
         ]

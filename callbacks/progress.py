@@ -16,7 +16,7 @@ from board.domain.portfolio import PortfolioFilter
 from board.domain.rules import CASE_STATUS_NAMES, CLASS_NAMES
 from board.usecases.service import BoardService, PortfolioQuery
 from layouts.case_page import date_text
-from layouts.common import notices
+from layouts.common import graph_config, notices
 from layouts.figures import empty_figure
 from layouts.ids.progress import Progress
 from layouts.progress import PARTIES, RISKS, STATES
@@ -250,4 +250,4 @@ def register(app: Dash, svc: BoardService) -> None:
     )  # fmt: skip
     def on_calculate(capacity, voltage, as_of):
         result, fig = calculate(svc, capacity, voltage, as_of)
-        return result, None if fig is None else dcc.Graph(figure=fig, config={"displaylogo": False})
+        return result, None if fig is None else dcc.Graph(figure=fig, config=graph_config())

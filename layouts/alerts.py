@@ -9,7 +9,7 @@ from dash import dcc, html
 from board.domain.alerts import DRILL_COLUMNS, DRILL_HEADERS, METRICS
 from layouts.urlstate import CLASSES, VOLTAGES, parse_params
 
-from .common import GRID_OPTIONS, filter_bar
+from .common import GRID_OPTIONS, filter_bar, graph_config
 from .ids.alerts import Alerts
 
 TITLE = "超时预警"
@@ -75,7 +75,7 @@ def layout(**query) -> html.Div:
             filters,
             html.Div(id=Alerts.NOTICE),
             html.Div(id=Alerts.BREADCRUMB, className="mb-2"),
-            dcc.Loading(dcc.Graph(id=Alerts.HEATMAP, config={"displaylogo": False}), delay_show=300),
+            dcc.Loading(dcc.Graph(id=Alerts.HEATMAP, config=graph_config()), delay_show=300),
             html.Div(
                 [
                     html.H4(id=Alerts.DRILL_TITLE, children="点击热力图中的格子，查看对应工单", className="mt-2"),
@@ -90,7 +90,7 @@ def layout(**query) -> html.Div:
                     dcc.Download(id=Alerts.DOWNLOAD),
                 ]
             ),
-            dcc.Graph(id=Alerts.TREND, config={"displaylogo": False}, className="mt-3"),
+            dcc.Graph(id=Alerts.TREND, config=graph_config(), className="mt-3"),
             html.H4("预警清单", className="mt-3"),
             html.Div(id=Alerts.WARN_COUNTS, className="mb-2"),
             warn_grid,

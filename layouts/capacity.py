@@ -9,7 +9,7 @@ from dash import dcc, html
 from board.domain.capacity import CLASS_NAMES
 from layouts.urlstate import parse_params
 
-from .common import GRID_OPTIONS
+from .common import GRID_OPTIONS, graph_config
 from .ids.capacity import Capacity
 
 TITLE = "可开放容量"
@@ -121,7 +121,7 @@ def layout(**query) -> html.Div:
             html.Div(id=Capacity.NOTICE),
             dbc.Row(
                 [
-                    dbc.Col(dcc.Graph(id=Capacity.MAP, config={"displaylogo": False, "scrollZoom": True}), lg=7),
+                    dbc.Col(dcc.Graph(id=Capacity.MAP, config=graph_config(scrollZoom=True)), lg=7),
                     dbc.Col(
                         [
                             query_box,
@@ -149,9 +149,9 @@ def layout(**query) -> html.Div:
             ),
             dbc.Row(
                 [
-                    dbc.Col(dcc.Graph(id=Capacity.SUB_BARS, config={"displaylogo": False}), lg=4),
-                    dbc.Col(dcc.Graph(id=Capacity.CLASS_SHARE, config={"displaylogo": False}), lg=4),
-                    dbc.Col(dcc.Graph(id=Capacity.SUPPLY, config={"displaylogo": False}), lg=4),
+                    dbc.Col(dcc.Graph(id=Capacity.SUB_BARS, config=graph_config()), lg=4),
+                    dbc.Col(dcc.Graph(id=Capacity.CLASS_SHARE, config=graph_config()), lg=4),
+                    dbc.Col(dcc.Graph(id=Capacity.SUPPLY, config=graph_config()), lg=4),
                 ],
                 className="mt-3",
             ),

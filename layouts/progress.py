@@ -9,7 +9,7 @@ from dash import dcc, html
 from board.domain.portfolio import CHIP_NAMES
 from layouts.urlstate import CLASSES, VOLTAGES, parse_params
 
-from .common import GRID_OPTIONS, filter_bar
+from .common import GRID_OPTIONS, filter_bar, graph_config
 from .ids.progress import CasePage, Progress
 
 TITLE = "双链进度"
@@ -155,8 +155,8 @@ def layout(**query) -> html.Div:
             html.Div(id=Progress.NOTICE),
             dbc.Row(
                 [
-                    dbc.Col(dcc.Graph(id=Progress.WAIT, config={"displaylogo": False}), lg=6),
-                    dbc.Col(dcc.Graph(id=Progress.PARTIES, config={"displaylogo": False}), lg=6),
+                    dbc.Col(dcc.Graph(id=Progress.WAIT, config=graph_config()), lg=6),
+                    dbc.Col(dcc.Graph(id=Progress.PARTIES, config=graph_config()), lg=6),
                 ]
             ),
             html.Div([html.Span(id=Progress.COUNT, className="me-3"), legend], className="my-2"),

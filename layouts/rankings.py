@@ -8,7 +8,7 @@ from dash import dcc, html
 from board.domain.rankings import KIND_NAMES
 from layouts.urlstate import parse_params
 
-from .common import scope_placeholder
+from .common import graph_config, scope_placeholder
 from .ids.rankings import Rankings
 
 TITLE = "三通报"
@@ -54,8 +54,8 @@ def layout(**query) -> html.Div:
             ),
             dbc.Row(
                 [
-                    dbc.Col(dcc.Graph(id=Rankings.BARS, config={"displaylogo": False}), lg=5),
-                    dbc.Col(dcc.Graph(id=Rankings.HISTORY, config={"displaylogo": False}), lg=7),
+                    dbc.Col(dcc.Graph(id=Rankings.BARS, config=graph_config()), lg=5),
+                    dbc.Col(dcc.Graph(id=Rankings.HISTORY, config=graph_config()), lg=7),
                 ]
             ),  # fmt: skip
         ]

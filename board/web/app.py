@@ -40,6 +40,8 @@ def create_app(settings: Settings | None = None, principal=None, snapshot_key: s
         title=APP_TITLE,
         update_title=None,
     )
+    # screen readers pick their voice from the page language: the board speaks Chinese
+    app.index_string = app.index_string.replace("<html>", '<html lang="zh-CN">', 1)
     svc = BoardService(settings)
     _refuse_an_old_schema(svc)
     app.server.config["BOARD_SERVICE"] = svc
