@@ -42,7 +42,8 @@ TONE_COLORS = {
     "desk": {"good": "#1e7e45", "bad": "#b02a2a", "flat": "#5f6368", "warn": "#8a5a00"},
     "wall": {"good": "#3ccf7a", "bad": "#ff6b6b", "flat": "#9aa0a6", "warn": "#f5b82e"},
 }
-# at 1080 px of screen height no text on the wall is smaller than this (5 m from a 2 m-tall wall: 1/200 rule)
+# at 1080 px of screen height no text on the wall is smaller than this: 41 mm on a 2 m-high wall, above the
+# 25 mm a glyph needs at 5 m by the distance/200 rule (README, Wall screen)
 WALL_MIN_FONT_PX = 22
 
 
