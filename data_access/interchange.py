@@ -9,6 +9,8 @@ from pathlib import Path
 
 import pandas as pd
 
+from .progress import Progress, silent
+
 SHEETS: dict[str, list[str]] = {
     "units": ["unit_code", "unit_name", "parent_code"],
     "cases": [
@@ -30,11 +32,16 @@ class FileSetError(ValueError):
     """The file set cannot be read at all (missing file, unknown sheet, missing column)."""
 
 
-def read_fileset(path: str | Path) -> dict[str, pd.DataFrame]:
+def read_fileset(path: str | Path, progress: Progress = silent) -> dict[str, pd.DataFrame]:
     """Read every known sheet present as strings ('' for empty cells); row numbers are the file's own."""
     path = Path(path)
     if path.is_dir():
-        raw = {p.stem: _read_csv(p) for p in sorted(path.glob("*.csv")) if p.stem in SHEETS}
+        files = [p for p in sorted(path.glob("*.csv")) if p.stem in SHEETS]
+        raw = {}
+        for i, p in enumerate(files):
+            progress("读取文件", i, len(files))
+            raw[p.stem] = _read_csv(p)
+        progress("读取文件", len(files), len(files))
     elif path.suffix.lower() in {".xlsx", ".xlsm"}:
         raw = _read_xlsx(path)
     elif path.suffix.lower() == ".csv" and path.stem in SHEETS:
@@ -112,7 +119,7 @@ def read_table(path: str | Path) -> pd.DataFrame:
     return frame
 
 
-def write_fileset(frames: dict[str, pd.DataFrame], folder: str | Path) -> list[Path]:
+def write_fileset(frames: dict[str, pd.DataFrame], folder: str | Path, progress: Progress = silent) -> list[Path]:
     """Write frames as `<sheet>.csv` in the interchange column order, each file atomically."""
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
@@ -126,4 +133,5 @@ def write_fileset(frames: dict[str, pd.DataFrame], folder: str | Path) -> list[P
         frames[name].reindex(columns=columns).to_csv(tmp, index=False, encoding="utf-8")
         os.replace(tmp, target)
         written.append(target)
+        progress("写出 CSV", len(written), len(frames))
     return written

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 
 import numpy as np
 import pandas as pd
@@ -11,6 +11,7 @@ from sqlalchemy import Connection, Table, delete, select, update
 
 from . import rollup
 from .models import CalendarDay, CalendarYear, Case, Feeder, Meta, Stage, Substation, Unit
+from .progress import Progress, silent
 
 _CHUNK = 50_000
 # parents before children on insert; children before parents on delete
@@ -23,7 +24,9 @@ _ORDER: list[tuple[str, Table, str]] = [
 ]
 
 
-def write_tables(conn: Connection, frames: dict[str, pd.DataFrame], data_version: str) -> dict[str, int]:
+def write_tables(
+    conn: Connection, frames: dict[str, pd.DataFrame], data_version: str, progress: Progress = silent
+) -> dict[str, int]:
     """Upsert units/substations/feeders, replace cases with all their stages; returns rows written per table.
 
     Runs inside the caller's transaction, so a failure anywhere leaves the database as it was.
@@ -44,9 +47,17 @@ def write_tables(conn: Connection, frames: dict[str, pd.DataFrame], data_version
     if "units" in frames:
         _upsert_units(conn, frames["units"])
         written["units"] = len(frames["units"])
+    total = sum(len(frames[name]) for name, _t, _k in _ORDER[1:] if name in frames)
+    done = 0
+
+    def rows_written(n: int) -> None:
+        nonlocal done
+        done += n
+        progress("写入数据库", done, total)
+
     for name, table, _key in _ORDER[1:]:
         if name in frames:
-            written[name] = insert_frame(conn, table, frames[name])
+            written[name] = insert_frame(conn, table, frames[name], rows_written)
     if "stages" in frames:
         new_days = pd.to_datetime(frames["stages"]["finished_on"]).dropna().dt.date
         # a first load rebuilds everything in one statement; later imports only the days they touch
@@ -75,7 +86,9 @@ def _upsert_units(conn: Connection, units: pd.DataFrame) -> None:
         )
 
 
-def insert_frame(conn: Connection, table: Table, frame: pd.DataFrame) -> int:
+def insert_frame(
+    conn: Connection, table: Table, frame: pd.DataFrame, on_rows: Callable[[int], None] | None = None
+) -> int:
     """Insert a DataFrame's rows (only the table's columns) with driver-level executemany, in chunks."""
     cols = [c.name for c in table.columns if c.name in frame.columns]
     if frame.empty:
@@ -88,6 +101,8 @@ def insert_frame(conn: Connection, table: Table, frame: pd.DataFrame) -> int:
     for i in range(0, total, _CHUNK):
         rows = list(zip(*(col[i : i + _CHUNK] for col in columns)))
         conn.exec_driver_sql(sql, rows)
+        if on_rows:
+            on_rows(len(rows))
     return total
 
 
@@ -128,7 +143,7 @@ def set_meta(conn: Connection, values: dict[str, str]) -> None:
     conn.execute(Meta.__table__.insert(), [{"key": k, "value": v} for k, v in values.items()])
 
 
-def update_outcomes(conn: Connection, ids: Iterable[int], outcomes: pd.DataFrame) -> int:
+def update_outcomes(conn: Connection, ids: Iterable[int], outcomes: pd.DataFrame, progress: Progress = silent) -> int:
     """Rewrite the stored outcome columns of finished stages (after a calendar or rules change)."""
     rows = [
         {
@@ -156,6 +171,7 @@ def update_outcomes(conn: Connection, ids: Iterable[int], outcomes: pd.DataFrame
     )
     for i in range(0, len(rows), _CHUNK):
         conn.execute(stmt, rows[i : i + _CHUNK])
+        progress("写回环节用时", min(i + _CHUNK, len(rows)), len(rows))
     return len(rows)
 
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import click
 
-from board.cli.helpers import date_param, service
+from board.cli.helpers import PhaseBars, date_param, service
 from board.cli.refresh import refresh_and_warm
 
 
@@ -25,8 +25,9 @@ def demo(ctx, n_cases, seed, as_of, high_share, if_missing):
 
     svc = service(ctx)
     t0 = time.perf_counter()
-    result = build_demo(svc, n_cases=n_cases, seed=seed, as_of=as_of or svc.as_of(), high_share=high_share,
-                        if_missing=if_missing)  # fmt: skip
+    with PhaseBars() as bars:
+        result = build_demo(svc, n_cases=n_cases, seed=seed, as_of=as_of or svc.as_of(), high_share=high_share,
+                            if_missing=if_missing, progress=bars)  # fmt: skip
     if result is None:
         click.echo("数据库中已有工单，跳过演示数据生成。")
     else:
@@ -55,7 +56,8 @@ def import_(ctx, path, profile):
     svc = service(ctx)
     svc.init_db()
     try:
-        result = import_path(svc.engine, path, svc.rules, profile=profile)
+        with PhaseBars() as bars:
+            result = import_path(svc.engine, path, svc.rules, profile=profile, progress=bars)
     except FileSetError as exc:
         raise click.ClickException(str(exc)) from exc
     except ImportRejected as exc:
@@ -75,7 +77,8 @@ def export_data(ctx, folder):
     """Write the database back as CSV files in the interchange format."""
     from board.ingest.importer import export_data as run_export
 
-    files = run_export(service(ctx).engine, folder)
+    with PhaseBars() as bars:
+        files = run_export(service(ctx).engine, folder, bars)
     click.echo("已导出：" + "，".join(p.name for p in files))
 
 
@@ -126,6 +129,7 @@ def recompute(ctx):
     from board.ingest.calendar_load import recompute_outcomes
 
     svc = service(ctx)
-    n = recompute_outcomes(svc)
+    with PhaseBars() as bars:
+        n = recompute_outcomes(svc, bars)
     click.echo(f"已重算 {n:,} 个环节。")
     refresh_and_warm(svc, svc.as_of())

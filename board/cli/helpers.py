@@ -41,3 +41,36 @@ def guard(fn):
 
 def safe_url(url) -> str:
     return url.render_as_string(hide_password=True)
+
+
+class PhaseBars:
+    """`progress(label, done, total)` for the long commands: one click progress bar per phase, drawn on a terminal
+    only (click prints just the phase's label when stderr is a log file or a pipe)."""
+
+    def __init__(self):
+        self._bar = None
+        self._label = None
+
+    def __call__(self, label: str, done: int, total: int) -> None:
+        if label != self._label:
+            self.close()
+            self._label = label
+            self._bar = click.progressbar(length=max(total, 1), label=label, file=None, show_pos=True)
+            self._bar.__enter__()
+        self._bar.length = max(total, 1)
+        self._bar.update(done - self._bar.pos)
+
+    def phase(self, label: str):
+        """A (done, total) callback for one named phase (what refresh and warm take)."""
+        return lambda done, total: self(label, done, total)
+
+    def close(self) -> None:
+        if self._bar is not None:
+            self._bar.__exit__(None, None, None)
+            self._bar, self._label = None, None
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()

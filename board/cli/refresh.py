@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from board.cli.helpers import date_param, guard, service
+from board.cli.helpers import PhaseBars, date_param, guard, service
 
 
 def refresh_and_warm(svc, as_of, label: str = "读模型") -> None:
@@ -12,25 +12,15 @@ def refresh_and_warm(svc, as_of, label: str = "读模型") -> None:
     from board.usecases.refresh import RefreshBusy, refresh
     from board.usecases.warm import warm
 
-    with click.progressbar(length=1, label=f"刷新{label}", file=None) as bar:
-
-        def step(done, total):
-            bar.length = total
-            bar.update(done - bar.pos)
-
+    with PhaseBars() as bars:
         try:
-            built = guard(lambda: refresh(svc, as_of, progress=step))
+            built = guard(lambda: refresh(svc, as_of, progress=bars.phase(f"刷新{label}")))
         except RefreshBusy as exc:
             raise click.ClickException(str(exc)) from exc
     click.echo(f"{label} {built['day']} 已刷新（{built['seconds']} 秒）：在途/撤销工单 {built['cases']:,}，"
                f"新增已送电工单 {built['final_cases']:,}，在途环节 {built['open_stages']:,}")  # fmt: skip
-    with click.progressbar(length=1, label="预热视图缓存", file=None) as bar:
-
-        def step2(done, total):
-            bar.length = total
-            bar.update(done - bar.pos)
-
-        warmed = guard(lambda: warm(svc, as_of, progress=step2))
+    with PhaseBars() as bars:
+        warmed = guard(lambda: warm(svc, as_of, progress=bars.phase("预热视图缓存")))
     _warm_wall(svc, as_of)
     click.echo(f"视图缓存已预热：{warmed['scopes']} 个单位范围（{warmed['seconds']} 秒，{svc.view_cache.kind}）")
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import click
 
-from board.cli.helpers import date_param, guard, service
+from board.cli.helpers import PhaseBars, date_param, guard, service
 from board.config import Settings
 
 
@@ -147,7 +147,8 @@ def snapshot(ctx, as_of, pages, formats, out, size, kind, unit, username):
             formats=snap.parse_list(formats or ",".join(snap.FORMATS), snap.FORMATS, "格式"),
             width=width, height=height, kind=kind, unit=unit,
         )  # fmt: skip
-        manifest = snap.run(settings, req, principal=snap.principal_for(settings, username))
+        with PhaseBars() as bars:
+            manifest = snap.run(settings, req, principal=snap.principal_for(settings, username), progress=bars)
     except (ValueError, SnapshotSetupError) as exc:
         raise click.ClickException(str(exc)) from exc
     click.echo(f"快照已写入 {req.folder}：{len(manifest['files'])} 个文件")

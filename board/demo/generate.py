@@ -13,6 +13,7 @@ import pandas as pd
 from board.demo.geo import demo_grid, demo_units, service_areas, station_boxes
 from board.domain.rules import Rules
 from board.domain.workcal import WorkCalendar
+from data_access.progress import Progress, silent
 
 _PLACES = np.array(["云澜", "青溪", "东岚", "溪口", "白沙", "海湾", "石门", "新港", "梅岭", "桐林"])
 _BRANDS = np.array(list("恒泰华盛鼎新宏达瑞丰金源永兴嘉禾天诚明远富康汇通广润博雅信安中和佳美凯旋"))
@@ -39,6 +40,7 @@ def generate(
     seed: int = 7,
     months: int = 18,
     high_share: float = 0.22,
+    progress: Progress = silent,
 ) -> tuple[dict[str, pd.DataFrame], dict]:
     """Typed frames (units, substations, feeders, cases, stages) and the service-area GeoJSON."""  # fmt: skip
     rng = np.random.default_rng(seed)
@@ -49,7 +51,7 @@ def generate(
     subs, feeders = demo_grid(rng)
     areas = service_areas(rng)
     cases = _cases(rng, n_cases, as_of, months, high_share, cal, subs, feeders)
-    stages = _stages(rng, cases, rules, cal, as_of)
+    stages = _stages(rng, cases, rules, cal, as_of, progress)
     cases = _finish_cases(rng, cases, stages, rules, as_of)
     frames = {"units": units, "substations": subs, "feeders": feeders, "cases": cases, "stages": stages}
     return frames, areas
@@ -132,7 +134,9 @@ def _person_names(rng, n) -> np.ndarray:
     return np.char.add(_SURNAMES[rng.integers(0, _SURNAMES.size, n)], _GIVEN[rng.integers(0, _GIVEN.size, n)])
 
 
-def _stages(rng, cases: pd.DataFrame, rules: Rules, cal: WorkCalendar, as_of: dt.date) -> pd.DataFrame:
+def _stages(
+    rng, cases: pd.DataFrame, rules: Rules, cal: WorkCalendar, as_of: dt.date, progress: Progress
+) -> pd.DataFrame:
     """Schedule both chains along the interlocks with skewed durations, then cut everything at as-of."""
     n = len(cases)
     codes = sorted(cases["unit_code"].unique())
@@ -143,7 +147,9 @@ def _stages(rng, cases: pd.DataFrame, rules: Rules, cal: WorkCalendar, as_of: dt
     limit_frame = cases[["customer_class", "capacity_kva", "works_type", "supply"]]
     finish: dict[str, np.ndarray] = {}
     parts = []
-    for code in rules.process_order():
+    order = rules.process_order()
+    for i, code in enumerate(order):
+        progress("生成演示数据", i, len(order))
         preds = [a for a, b in rules.interlocks if b == code]
         high = cases["customer_class"].eq("high").to_numpy()
         mask = high if code[0] in "GC" else ~high

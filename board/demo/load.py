@@ -14,6 +14,7 @@ from board.usecases.core import load_calendar
 from data_access import writer
 from data_access.engine import SCHEMA_VERSION, init_db, schema_version, session_scope
 from data_access.models import Base, Case
+from data_access.progress import Progress, silent
 
 
 def areas_path(data_dir: str | Path) -> Path:
@@ -22,7 +23,14 @@ def areas_path(data_dir: str | Path) -> Path:
 
 
 def build_demo(
-    svc, *, n_cases: int, seed: int, as_of: dt.date, high_share: float = 0.22, if_missing: bool = False
+    svc,
+    *,
+    n_cases: int,
+    seed: int,
+    as_of: dt.date,
+    high_share: float = 0.22,
+    if_missing: bool = False,
+    progress: Progress = silent,
 ) -> dict[str, int] | None:
     """Replace the database's contents with the demo company; None when `if_missing` and cases exist."""
     engine = svc.engine
@@ -33,9 +41,10 @@ def build_demo(
     Base.metadata.drop_all(engine)
     init_db(engine)
     frames, areas = generate(
-        svc.rules, load_calendar(engine), as_of=as_of, n_cases=n_cases, seed=seed, high_share=high_share
-    )
-    result = write_typed(engine, frames, svc.rules)
+        svc.rules, load_calendar(engine), as_of=as_of, n_cases=n_cases, seed=seed, high_share=high_share,
+        progress=progress,
+    )  # fmt: skip
+    result = write_typed(engine, frames, svc.rules, progress)
     with engine.begin() as conn:
         writer.set_meta(conn, {"dataset": "demo"})  # demo accounts are only ever added to a demo database
     target = areas_path(svc.settings.data_dir)

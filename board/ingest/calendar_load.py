@@ -15,6 +15,7 @@ from board.usecases.core import load_calendar
 from data_access import rollup, writer
 from data_access.engine import session_scope
 from data_access.models import Case, Stage
+from data_access.progress import Progress, silent
 
 
 class CalendarFileError(ValueError):
@@ -49,9 +50,10 @@ def load_year_file(svc, year: int, path: Path) -> int:
     return len(days)
 
 
-def recompute_outcomes(svc) -> int:
+def recompute_outcomes(svc, progress: Progress = silent) -> int:
     """Recompute limit and finished outcome of every stage with the current rules and calendar."""
     cal = load_calendar(svc.engine)
+    progress("读取环节", 0, 1)
     with session_scope(svc.engine) as session:
         cols = [
             Stage.id,
@@ -66,11 +68,12 @@ def recompute_outcomes(svc) -> int:
         frame = pd.read_sql(select(*cols).join(Case, Case.case_id == Stage.case_id), session.connection())
     for col in ("started_on", "finished_on"):
         frame[col] = pd.to_datetime(frame[col])
+    progress("读取环节", 1, 1)
     frame["limit_days"], frame["limit_unit"] = svc.rules.limits(frame)
     outcomes = finished_outcomes(frame, cal, svc.rules)
     outcomes["limit_days"], outcomes["limit_unit"] = frame["limit_days"], frame["limit_unit"]
     with svc.engine.begin() as conn:
-        n = writer.update_outcomes(conn, frame["id"], outcomes)
+        n = writer.update_outcomes(conn, frame["id"], outcomes, progress)
         rollup.rebuild(conn)
         writer.set_meta(conn, {"rules_fingerprint": svc.rules.fingerprint})
     return n

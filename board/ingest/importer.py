@@ -17,6 +17,7 @@ from board.usecases.core import load_calendar
 from data_access import interchange, queries, read_writes, writer
 from data_access.engine import session_scope
 from data_access.models import Case, Feeder, Meta, Stage, Substation, Unit
+from data_access.progress import Progress, silent
 
 
 class ImportRejected(ValueError):
@@ -35,34 +36,41 @@ class ImportResult:
     encodings: dict[str, str] = field(default_factory=dict)  # sheet → encoding its CSV file was read in
 
 
-def import_path(engine: Engine, path: str | Path, rules: Rules, profile: str | None = None) -> ImportResult:
+def import_path(
+    engine: Engine, path: str | Path, rules: Rules, profile: str | None = None, progress: Progress = silent
+) -> ImportResult:
     """Import a CSV folder or XLSX workbook in the interchange format — or, with a mapping `profile`, another
     system's export; raises ImportRejected listing every bad row."""
     with session_scope(engine) as session:
         ref = _reference(session)
     if profile is None:
-        raw = interchange.read_fileset(path)
-        typed, problems = validate(raw, rules, ref)
+        raw = interchange.read_fileset(path, progress)
+        typed, problems = validate(raw, rules, ref, progress)
     else:
         spec = load_profile(profile)
         with session_scope(engine) as session:
             units = queries.fetch_units(session)
         codes = dict(zip(units["unit_name"], units["unit_code"]))
+        progress("读取文件", 0, 1)
         raw, problems, header_of = read_with_profile(Path(path), spec, codes)
-        typed, checked = validate(raw, rules, ref)
+        progress("读取文件", 1, 1)
+        typed, checked = validate(raw, rules, ref, progress)
         problems += in_source_terms(checked, Path(path).name, header_of)
     read_in = interchange.encodings(raw)
     if profile is not None:  # one file read into two sheets: name the file once
         read_in = {Path(path).name: next(iter(read_in.values()))} if read_in else {}
     if problems:
         raise ImportRejected(problems)
-    return replace(write_typed(engine, typed, rules), encodings=read_in)
+    return replace(write_typed(engine, typed, rules, progress), encodings=read_in)
 
 
-def write_typed(engine: Engine, typed: dict[str, pd.DataFrame], rules: Rules) -> ImportResult:
+def write_typed(
+    engine: Engine, typed: dict[str, pd.DataFrame], rules: Rules, progress: Progress = silent
+) -> ImportResult:
     """Derive the stored columns of checked frames and write them in one transaction."""
     cal = load_calendar(engine)
     frames = dict(typed)
+    progress("计算环节用时与结果", 0, 1)
     if "stages" in frames:
         problems = unknown_year_problems(frames["stages"], cal)
         if problems:
@@ -79,10 +87,11 @@ def write_typed(engine: Engine, typed: dict[str, pd.DataFrame], rules: Rules) ->
             cases = cases.assign(grid_wd=facts["grid_wd"], records_ok=facts["records_ok"],
                                  customer_cd=facts["customer_cd"])  # fmt: skip
         frames["cases"] = cases
+    progress("计算环节用时与结果", 1, 1)
     version = dt.datetime.now().isoformat(timespec="microseconds")
     with engine.begin() as conn:
         before = _read_model_key(conn, rules)
-        written = writer.write_tables(conn, frames, version)
+        written = writer.write_tables(conn, frames, version, progress)
         writer.set_meta(conn, {"rules_fingerprint": rules.fingerprint})
         ids = sorted(set(frames["cases"]["case_id"].astype(str))) if "cases" in frames else []
         read_writes.forget_cases(conn, ids, before, _read_model_key(conn, rules))
@@ -122,20 +131,23 @@ def _reference(session) -> Reference:
     )
 
 
-def export_data(engine: Engine, folder: str | Path) -> list[Path]:
+def export_data(engine: Engine, folder: str | Path, progress: Progress = silent) -> list[Path]:
     """Write the whole database back in the interchange format."""
+    stage_cols = [getattr(Stage, c) for c in queries.STAGE_COLUMNS[:7]]
+    readers = {
+        "units": queries.fetch_units,
+        "cases": lambda s: pd.read_sql(select(Case), s.connection()),
+        "stages": lambda s: pd.read_sql(select(*stage_cols), s.connection()),
+        "substations": queries.fetch_substations,
+        "feeders": queries.fetch_feeders,
+    }
+    frames = {}
     with session_scope(engine) as session:
-        frames = {
-            "units": queries.fetch_units(session),
-            "cases": pd.read_sql(select(Case), session.connection()),
-            "stages": pd.read_sql(
-                select(*[getattr(Stage, c) for c in queries.STAGE_COLUMNS[:7]]), session.connection()
-            ),  # fmt: skip
-            "substations": queries.fetch_substations(session),
-            "feeders": queries.fetch_feeders(session),
-        }
-    frames = {k: _to_text(v) for k, v in frames.items()}
-    return interchange.write_fileset(frames, folder)
+        for i, (name, read) in enumerate(readers.items()):
+            progress("读取数据库", i, len(readers))
+            frames[name] = _to_text(read(session))
+        progress("读取数据库", len(readers), len(readers))
+    return interchange.write_fileset(frames, folder, progress)
 
 
 def _to_text(frame: pd.DataFrame) -> pd.DataFrame:

@@ -11,6 +11,7 @@ import pandas as pd
 
 from board.config import LOCAL_TZ
 from board.domain.rules import CASE_STATUSES, CUSTOMER_CLASSES, LOW_CLASSES, WORKS_TYPES, Rules
+from data_access.progress import Progress, silent
 
 PARTIES = ("utility", "customer", "designer", "supplier", "builder", "government")
 _DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
@@ -104,11 +105,15 @@ class _Checker:
             self.problems.add(self.sheet, row, col, f"重复的编号 {values[row]!r}")
 
 
-def validate(raw: dict[str, pd.DataFrame], rules: Rules, ref: Reference) -> tuple[dict[str, pd.DataFrame], list[str]]:
+def validate(
+    raw: dict[str, pd.DataFrame], rules: Rules, ref: Reference, progress: Progress = silent
+) -> tuple[dict[str, pd.DataFrame], list[str]]:
     """Typed frames and the list of problems (empty list = the file set may be written)."""
     problems = Problems()
     out: dict[str, pd.DataFrame] = {}
     units = dict(ref.units)
+    rows = sum(len(f) for f in raw.values())
+    progress("校验", 0, rows)
     if "units" in raw:
         out["units"] = _units(raw["units"], units, problems)
     if "substations" in raw:
@@ -121,8 +126,10 @@ def validate(raw: dict[str, pd.DataFrame], rules: Rules, ref: Reference) -> tupl
     if "cases" in raw:
         out["cases"] = _cases(raw["cases"], units, feeders, problems)
         classes.update(zip(out["cases"]["case_id"], out["cases"]["customer_class"]))
+    progress("校验", rows - len(raw.get("stages", ())), rows)
     if "stages" in raw:
         out["stages"] = _stages(raw["stages"], classes, rules, problems)
+    progress("校验", rows, rows)
     order = {name: i for i, name in enumerate(("units", "substations", "feeders", "cases", "stages"))}
 
     def where(line: str) -> tuple:

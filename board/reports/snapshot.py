@@ -23,6 +23,7 @@ from urllib.parse import urlencode
 from board.config import LOCAL_TZ, Settings
 from board.domain.rankings import last_complete
 from board.reports.workbooks import ranking_xlsx, tables_xlsx, with_full_grid
+from data_access.progress import Progress, silent
 
 log = logging.getLogger("board.snapshot")
 
@@ -135,7 +136,7 @@ def serving(settings: Settings, principal=None):
         thread.join(timeout=10)
 
 
-def run(settings: Settings, req: SnapshotRequest, principal=None) -> dict:
+def run(settings: Settings, req: SnapshotRequest, principal=None, progress: Progress = silent) -> dict:
     """Render every requested page as `principal` (a user's scope and masking; default all units); returns the
     manifest (also written as manifest.json)."""
     from board.domain.access import SYSTEM, acting_as
@@ -160,8 +161,10 @@ def run(settings: Settings, req: SnapshotRequest, principal=None) -> dict:
         svc.audit("snapshot", f"{','.join(req.pages)} {','.join(req.formats)} {req.as_of}", scope=req.unit)
         browser = factory()
         try:
-            for page in req.pages:
+            for i, page in enumerate(req.pages):
+                progress("拍摄页面", i, len(req.pages))
                 browser = _one_page(PAGES[page], req, base, svc, browser, factory, manifest, plotly_js, started)
+            progress("拍摄页面", len(req.pages), len(req.pages))
         finally:
             browser.close()
     manifest["finished_at"] = dt.datetime.now(LOCAL_TZ).isoformat(timespec="seconds")
