@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Iterable, Sequence
+from contextlib import contextmanager
 
 import numpy as np
 import pandas as pd
-from sqlalchemy import Connection, Table, delete, select, update
+from sqlalchemy import Boolean, Connection, Integer, Table, delete, inspect, select, update
 
 from . import rollup
-from .models import CalendarDay, CalendarYear, Case, Feeder, Meta, Stage, Substation, Unit
+from .models import CalendarDay, CalendarYear, Case, Feeder, Meta, Stage, StageDaily, Substation, Unit
 from .progress import Progress, silent
 
 _CHUNK = 50_000
@@ -32,15 +33,20 @@ def write_tables(
     Runs inside the caller's transaction, so a failure anywhere leaves the database as it was.
     """
     written: dict[str, int] = {}
-    case_ids: set[str] = set()
-    for name in ("cases", "stages"):
-        if name in frames:
-            case_ids.update(frames[name]["case_id"].astype(str))
-    # a replaced case brings its complete stage list, so its stale stages go first
     empty_before = conn.execute(select(Stage.id).limit(1)).first() is None
-    touched = set() if empty_before else rollup.finished_days(conn, sorted(case_ids))
-    _delete_keys(conn, Stage.__table__, "case_id", sorted(case_ids))
-    for name, table, key in (("cases", Case.__table__, "case_id"), ("feeders", Feeder.__table__, "feeder_code"),
+    no_cases = conn.execute(select(Case.case_id).limit(1)).first() is None
+    touched: set[dt.date] = set()
+    if not (empty_before and no_cases):  # a first load has nothing to replace
+        case_ids = set()
+        for name in ("cases", "stages"):
+            if name in frames:
+                case_ids.update(frames[name]["case_id"].astype(str).unique())
+        # a replaced case brings its complete stage list, so its stale stages go first
+        touched = set() if empty_before else rollup.finished_days(conn, sorted(case_ids))
+        _delete_keys(conn, Stage.__table__, "case_id", sorted(case_ids))
+        if "cases" in frames:
+            _delete_keys(conn, Case.__table__, "case_id", sorted(frames["cases"]["case_id"].astype(str).unique()))
+    for name, table, key in (("feeders", Feeder.__table__, "feeder_code"),
                              ("substations", Substation.__table__, "substation_code")):  # fmt: skip
         if name in frames:
             _delete_keys(conn, table, key, sorted(frames[name][key].astype(str).unique()))
@@ -55,15 +61,61 @@ def write_tables(
         done += n
         progress("写入数据库", done, total)
 
-    for name, table, _key in _ORDER[1:]:
-        if name in frames:
-            written[name] = insert_frame(conn, table, frames[name], rows_written)
-    if "stages" in frames:
-        new_days = pd.to_datetime(frames["stages"]["finished_on"]).dropna().dt.date
-        # a first load rebuilds everything in one statement; later imports only the days they touch
-        rollup.rebuild(conn, None if empty_before else touched | set(new_days))
+    # into empty tables, building each index once after the rows are in is about twice as fast as keeping it
+    # up to date row by row (measured: 430 k stage rows on SQLite, 5.6 s → 2.8 s)
+    bulk = [Case.__table__, Stage.__table__] if empty_before else []
+    with _sqlite_bulk_memory(conn), _indexes_deferred(conn, bulk):
+        for name, table, _key in _ORDER[1:]:
+            if name in frames:
+                written[name] = insert_frame(conn, table, frames[name], rows_written)
+        if "stages" in frames and empty_before and no_cases and "cases" in frames:
+            conn.execute(delete(StageDaily))
+            insert_frame(conn, StageDaily.__table__, rollup.from_frames(frames["stages"], frames["cases"]))
+        elif "stages" in frames:
+            new_days = pd.to_datetime(frames["stages"]["finished_on"]).dropna().dt.date
+            # later imports rebuild only the days they touch
+            rollup.rebuild(conn, None if empty_before else touched | set(new_days))
     set_meta(conn, {"data_version": data_version})
     return written
+
+
+@contextmanager
+def _sqlite_bulk_memory(conn: Connection):
+    """SQLite's default page cache is 2 MB: index builds and the rollup's GROUP BY of a bulk write spill to disk.
+    Give the block 256 MB, then the connection's own setting back (temp_store cannot change inside a transaction)."""
+    if conn.dialect.name != "sqlite":
+        yield
+        return
+    cache = conn.exec_driver_sql("PRAGMA cache_size").scalar()
+    conn.exec_driver_sql("PRAGMA cache_size=-262144")
+    try:
+        yield
+    finally:
+        conn.exec_driver_sql(f"PRAGMA cache_size={int(cache)}")
+
+
+@contextmanager
+def _indexes_deferred(conn: Connection, tables: list[Table]):
+    """Drop the tables' secondary indexes for the block and build them again at its end (same transaction)."""
+    indexes = [ix for t in tables for ix in t.indexes]
+    # PostgreSQL checks a foreign key row by row in a trigger; added back afterwards it is checked in one join
+    keys = []
+    if conn.dialect.name == "postgresql":  # names as the database has them (created by Alembic or create_all)
+        keys = [(t.name, fk) for t in tables for fk in inspect(conn).get_foreign_keys(t.name)]
+    for name, fk in keys:
+        conn.exec_driver_sql(f'ALTER TABLE {name} DROP CONSTRAINT "{fk["name"]}"')
+    for ix in indexes:
+        ix.drop(conn)
+    yield
+    for ix in indexes:
+        ix.create(conn)
+    for name, fk in keys:
+        on_delete = fk.get("options", {}).get("ondelete")
+        conn.exec_driver_sql(
+            f'ALTER TABLE {name} ADD CONSTRAINT "{fk["name"]}" FOREIGN KEY ({", ".join(fk["constrained_columns"])}) '
+            f"REFERENCES {fk['referred_table']} ({', '.join(fk['referred_columns'])})"
+            + (f" ON DELETE {on_delete}" if on_delete else "")
+        )
 
 
 def _delete_keys(conn: Connection, table: Table, key: str, values: Sequence[str]) -> None:
@@ -96,27 +148,54 @@ def insert_frame(
     sqlite = conn.dialect.name == "sqlite"
     marker = "?" if conn.dialect.paramstyle == "qmark" else "%s"
     sql = f"INSERT INTO {table.name} ({', '.join(cols)}) VALUES ({', '.join([marker] * len(cols))})"
+    if conn.dialect.name == "postgresql":
+        return _copy_rows(conn, table, frame[cols], on_rows)
     columns = [_column_values(frame[c], sqlite) for c in cols]
     total = len(frame)
     for i in range(0, total, _CHUNK):
-        rows = list(zip(*(col[i : i + _CHUNK] for col in columns)))
-        conn.exec_driver_sql(sql, rows)
+        chunk = [col[i : i + _CHUNK] for col in columns]
+        conn.exec_driver_sql(sql, list(zip(*chunk)))
         if on_rows:
-            on_rows(len(rows))
+            on_rows(len(chunk[0]))
     return total
+
+
+def _copy_rows(conn: Connection, table: Table, frame: pd.DataFrame, on_rows) -> int:
+    """PostgreSQL's COPY on the connection's own transaction: several times faster than executemany."""
+    columns = [_column_values(_as_column_type(frame[c], table.c[c].type), False) for c in frame.columns]
+    cursor = conn.connection.dbapi_connection.cursor()
+    try:
+        with cursor.copy(f"COPY {table.name} ({', '.join(frame.columns)}) FROM STDIN") as copy:
+            for i in range(0, len(frame), _CHUNK):
+                chunk = [col[i : i + _CHUNK] for col in columns]
+                for row in zip(*chunk):
+                    copy.write_row(row)
+                if on_rows:
+                    on_rows(len(chunk[0]))
+    finally:
+        cursor.close()
+    return len(frame)
+
+
+def _as_column_type(series: pd.Series, sql_type) -> pd.Series:
+    """Whole numbers held as floats (a column with gaps) as integers: COPY, unlike an INSERT's bound parameter, does
+    not cast 7.0 to an integer column."""
+    if isinstance(sql_type, Integer) and isinstance(series.dtype, np.dtype) and series.dtype.kind == "f":
+        return series.astype("Int64")
+    if isinstance(sql_type, Boolean) and isinstance(series.dtype, np.dtype) and series.dtype.kind == "f":
+        return series.astype("boolean")
+    return series
 
 
 def _column_values(series: pd.Series, sqlite: bool) -> list:
     if pd.api.types.is_datetime64_any_dtype(series):
-        raw = series.to_numpy().astype("datetime64[D]")
-        missing = np.isnat(raw)
-        if sqlite:  # SQLAlchemy's SQLite Date type stores ISO text; numpy formats it in C
-            text = np.datetime_as_string(raw, unit="D").astype(object)
-            text[missing] = None
-            return text.tolist()
-        days = raw.astype(object)
-        days[missing] = None
-        return days.tolist()
+        # a date column of millions of rows holds a few hundred distinct days: convert each once
+        codes, days = pd.factorize(series.to_numpy().astype("datetime64[D]"))
+        if sqlite:  # SQLAlchemy's SQLite Date type stores ISO text
+            distinct = np.datetime_as_string(days, unit="D").astype(object)
+        else:
+            distinct = days.astype(object)
+        return np.append(distinct, None)[codes].tolist()  # code -1 (NaT) picks the None at the end
     if isinstance(series.dtype, np.dtype) and series.dtype.kind == "f":
         arr = series.to_numpy()
         obj = arr.astype(object)
@@ -126,7 +205,11 @@ def _column_values(series: pd.Series, sqlite: bool) -> list:
         return series.to_numpy().tolist()
     # strings and nullable extension types convert to Python scalars directly; plain objects may hold numpy ones
     values = series.to_numpy(dtype=object, na_value=None).tolist()
-    return values if series.dtype != object else [_native(v) for v in values]
+    # a column of Python strings or dates (what validation returns) binds as it is; only numpy scalars and
+    # date-times need converting, value by value
+    if series.dtype != object or pd.api.types.infer_dtype(series, skipna=True) in ("string", "date", "empty"):
+        return values
+    return [_native(v) for v in values]
 
 
 def _native(value):

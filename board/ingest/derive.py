@@ -15,7 +15,7 @@ CASE_ATTRS = ["case_id", "unit_code", "customer_class", "capacity_kva", "works_t
 def enrich_stages(stages: pd.DataFrame, case_attrs: pd.DataFrame, cal: WorkCalendar, rules: Rules) -> pd.DataFrame:
     """Stage rows with unit_code, chain, limit_days, limit_unit and the stored outcomes of finished stages."""
     merged = stages.merge(case_attrs[CASE_ATTRS], on="case_id", how="left", validate="many_to_one")
-    merged["chain"] = merged["stage_code"].map(lambda c: rules.stage_info[c]["chain"])
+    merged["chain"] = merged["stage_code"].map({c: info["chain"] for c, info in rules.stage_info.items()})
     merged["limit_days"], merged["limit_unit"] = rules.limits(merged)
     outcomes = finished_outcomes(merged, cal, rules)
     for col in outcomes:
@@ -51,18 +51,16 @@ def case_facts(cases: pd.DataFrame, stages: pd.DataFrame, rules: Rules) -> pd.Da
     recorded with start and finish, and no stage starting before a predecessor finished)."""
     done = stages[stages["started_on"].notna() & stages["finished_on"].notna()]
     grid = done[done["chain"] == "grid"].groupby("case_id")["elapsed"].sum()
-    expected = cases["customer_class"].map(lambda k: len(rules.codes_for(k)))
+    expected = cases["customer_class"].map({k: len(rules.codes_for(k)) for k in cases["customer_class"].unique()})
     complete = done.groupby("case_id").size().reindex(cases["case_id"]).fillna(0).to_numpy() == expected.to_numpy()
-    bad = set()
-    keyed = done.set_index(["case_id", "stage_code"])
+    # one row per case, one column per stage: each interlock is then a comparison of two columns
+    fin = done.pivot(index="case_id", columns="stage_code", values="finished_on")
+    sta = done.pivot(index="case_id", columns="stage_code", values="started_on")
+    early = pd.Series(False, index=fin.index)
     for a, b in rules.interlocks:
-        fin = keyed.xs(a, level="stage_code")["finished_on"] if a in keyed.index.get_level_values(1) else None
-        sta = keyed.xs(b, level="stage_code")["started_on"] if b in keyed.index.get_level_values(1) else None
-        if fin is None or sta is None:
-            continue
-        both = pd.concat([fin, sta], axis=1, join="inner")
-        bad.update(both.index[both["started_on"] < both["finished_on"]])
-    ordered = ~cases["case_id"].isin(bad).to_numpy()
+        if a in fin.columns and b in sta.columns:
+            early |= (sta[b] < fin[a]).to_numpy()  # NaT on either side compares False: nothing to check
+    ordered = ~cases["case_id"].isin(early.index[early.to_numpy()]).to_numpy()
     cust = done[done["chain"] == "customer"].groupby("case_id")["elapsed_cd"].agg(["sum", "size"])
     customer_cd = cust["sum"].where(cust["size"] == 5).reindex(cases["case_id"])
     return pd.DataFrame({
