@@ -16,7 +16,7 @@ from data_access.queries import NO_FILTER
 from layouts.capacity_figures import capacity_map
 from layouts.common import kpi_tiles
 from layouts.figures import heatmap_figure, ranking_figure
-from layouts.ids.wall import VIEWS, Wall, view_id
+from layouts.ids.wall import VIEWS, Wall, dot_id, view_id
 from layouts.progress_figures import party_figure, wait_figure
 from layouts.theme import WALL_MIN_FONT_PX
 
@@ -194,7 +194,7 @@ def register(app: Dash, svc: BoardService) -> None:
         ROTATE_JS,
         Output(Wall.CLOCK, "children"),
         *[Output(view_id(v), "style") for v in VIEWS],
-        *[Output(f"wall-dot-{v}", "className") for v in VIEWS],
+        *[Output(dot_id(v), "className") for v in VIEWS],
         Input(Wall.TICK, "n_intervals"),
         State(Wall.CONFIG, "data"),
     )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace
 
 import dash_bootstrap_components as dbc
 from dash import dcc, html
@@ -86,14 +87,8 @@ def kpi_tiles(tiles: list[Tile], theme: str = "desk", links: dict[str, str] | No
 
 
 def _spark_alt(t: Tile) -> str:
-    shown = [f"{lbl} {_fmt(v, t.kpi.unit)}" for lbl, v in zip(t.spark_labels[-4:], t.spark[-4:])]
+    shown = [f"{lbl} {replace(t.kpi, value=v).display('无数据')}" for lbl, v in zip(t.spark_labels[-4:], t.spark[-4:])]
     return f"{t.kpi.label}近 {len(t.spark)} 周走势：" + "，".join(shown)
-
-
-def _fmt(v: float, unit: str) -> str:
-    if v != v:
-        return "无数据"
-    return f"{v * 100:.1f}%" if unit == "%" else f"{v:,.0f}" if unit in ("件", "个") else f"{v:.1f}{unit}"
 
 
 def notices(messages: list[str], color: str = "warning") -> list:

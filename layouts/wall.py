@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from dash import dcc, html
 
-from .ids.wall import ALWAYS_SHOWN, VIEWS, Wall, view_id
+from .ids.wall import ALWAYS_SHOWN, VIEWS, Wall, dot_id, view_id
 
 DEFAULT_SECONDS = 30
 GRAPH_CONFIG = {"displayModeBar": False, "responsive": True}
@@ -55,7 +55,7 @@ def layout(**query) -> html.Div:
         )
         for i, name in enumerate(VIEWS)
     ]
-    dots = [html.Span(VIEWS[v], className="wall-dot", id=f"wall-dot-{v}") for v in VIEWS]
+    dots = [html.Span(VIEWS[v], className="wall-dot", id=dot_id(v)) for v in VIEWS]
     return html.Div(
         [
             dcc.Store(id=Wall.CONFIG, data=config),

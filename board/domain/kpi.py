@@ -20,10 +20,10 @@ class Kpi:
     value: float
     unit: str
 
-    def display(self) -> str:
-        """Formatted value for the header ('—' when there is no data)."""
+    def display(self, missing: str = "—") -> str:
+        """Formatted value for the header (`missing` when there is no data)."""
         if self.value is None or (isinstance(self.value, float) and np.isnan(self.value)):
-            return "—"
+            return missing
         if self.unit == "%":
             return f"{self.value * 100:.1f}%"
         if self.unit in ("件", "个"):

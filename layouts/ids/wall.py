@@ -38,3 +38,8 @@ class Wall(StrEnum):
 def view_id(name: str) -> str:
     """Id of the container of one centre view."""
     return f"wall-view-{name}"
+
+
+def dot_id(name: str) -> str:
+    """Id of the marker that says which centre view is up."""
+    return f"wall-dot-{name}"
