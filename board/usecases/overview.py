@@ -80,18 +80,19 @@ class OverviewViews:
             ends = week_ends(as_of, weeks)
             first = ends[0] - dt.timedelta(days=6)
             key = version_key(self)
+            now = {k.name: k.value for k in self.kpis(as_of, unit, 30)}  # as-of's open and overdue counts
             with session_scope(self.engine) as session:
                 scope = self._resolve(session, unit)
                 fin = queries.finished_summary(session, start=first, end=as_of, scope=scope, by=("finished_on",))
                 energized = queries.energized_daily(session, start=first, end=as_of, scope=scope)
-                open_n = queries.open_case_counts(session, days=ends, scope=scope)
+                open_n = queries.open_case_counts(session, days=ends, scope=scope,
+                                                  open_at_last=int(now["open_cases"]))  # fmt: skip
                 overdue = {}
                 for d in ends:
                     if d == as_of:
                         continue
                     per_unit = week_overdue(self, session, d, key)
                     overdue[d] = int(per_unit[per_unit.index.isin(scope.codes)].sum())
-            now = {k.name: k.value for k in self.kpis(as_of, unit, 30)}
             overdue[as_of] = int(now["overdue_open"])
             return weekly_series(ends, fin, energized, open_n, pd.Series(overdue, dtype="int64"))
 

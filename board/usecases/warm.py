@@ -39,6 +39,8 @@ def warm(svc, as_of: dt.date, progress: Callable[[int, int], None] | None = None
             for code in codes:
                 svc.workload(as_of, code, 30)
                 svc.kpis(as_of, code, 30)
+                svc.tiles(as_of, code, 30)  # 总览 and the wall: targets, change and the 12-week sparklines
+                svc.attention(as_of, code, 30)
                 svc.child_overview(as_of, code, 30)
                 svc.alerts(as_of, code, 30, queries.NO_FILTER)
                 svc.heatmap(as_of, code, 30, queries.NO_FILTER, "overdue_open")

@@ -30,21 +30,30 @@ def energized_daily(session: Session, *, start: dt.date, end: dt.date, scope: Sc
     return frame
 
 
-def open_case_counts(session: Session, *, days: list[dt.date], scope: Scope) -> pd.Series:
-    """Cases of the scope open at the end of each day (applied by then, not energized by then, not cancelled):
-    counted once up to the first day, then per day, so a dozen dates cost four aggregates, not a dozen scans."""
+def open_case_counts(
+    session: Session, *, days: list[dt.date], scope: Scope, open_at_last: int | None = None
+) -> pd.Series:
+    """Cases of the scope open at the end of each day (applied by then, not energized by then, not cancelled).
+
+    Only the days between the first and the last date are aggregated (index ranges); the count before them comes
+    from `open_at_last`, the open count at the last date, when the caller already has it (the KPIs do) — counting it
+    here scans every case of a province (2.2 s of 3.6 s at 1 M cases on SQLite)."""
     days = sorted(days)
     first, last = days[0], days[-1]
     alive = [Case.unit_code.in_(scope.codes), Case.status != "cancelled"]
-    applied0 = session.scalar(select(func.count()).where(*alive, Case.applied_on <= first)) or 0
-    energized0 = session.scalar(select(func.count()).where(*alive, Case.energized_on <= first)) or 0
     applied = _per_day(session, Case.applied_on, alive, first, last)
     energized = _per_day(session, Case.energized_on, alive, first, last)
+    if open_at_last is None:
+        applied0 = session.scalar(select(func.count()).where(*alive, Case.applied_on <= first)) or 0
+        energized0 = session.scalar(select(func.count()).where(*alive, Case.energized_on <= first)) or 0
+        base = applied0 - energized0
+    else:  # walk back from the last date: open(first) = open(last) − applied after first + energized after first
+        base = open_at_last - sum(applied.values()) + sum(energized.values())
     out = {}
     for d in days:
-        a = applied0 + sum(n for day, n in applied.items() if day <= d)
-        e = energized0 + sum(n for day, n in energized.items() if day <= d)
-        out[d] = a - e
+        a = sum(n for day, n in applied.items() if day <= d)
+        e = sum(n for day, n in energized.items() if day <= d)
+        out[d] = base + a - e
     return pd.Series(out, dtype="int64")
 
 

@@ -127,7 +127,9 @@ def test_open_case_counts_at_several_dates_by_hand(small_svc):
     with session_scope(small_svc.engine) as s:
         counts = open_case_counts(s, days=days, scope=resolve_scope(s, None))
         only_b = open_case_counts(s, days=[AS_OF], scope=resolve_scope(s, "B"))
+        anchored = open_case_counts(s, days=days, scope=resolve_scope(s, None), open_at_last=2)
     assert counts.tolist() == [0, 1, 2, 1, 2]
+    assert anchored.tolist() == counts.tolist()  # walked back from the open count at the last date
     assert only_b.tolist() == [1]
 
 
