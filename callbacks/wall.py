@@ -50,14 +50,12 @@ function(n, config) {
 """ % (str(list(VIEWS)), LOCAL_TZ.key)
 
 
-def build(svc: BoardService, config: dict, screen) -> dict:
+def build(svc: BoardService, config: dict, scale: float) -> dict:
     """Every figure and panel of the wall for its unit and as-of date (raises when the data cannot be read)."""
     day = svc.as_of(config.get("as_of"))
     unit = config.get("unit")
     scope = svc.scope(unit)
     w = svc.workload(day, scope.root, 30)
-    _width, height = _screen(screen)
-    scale = max(1.0, height / 1080)
     names = dict(zip(w.units["unit_code"], w.units["unit_name"]))
     stage_names = {c: svc.rules.stage_name(c) for c in svc.rules.stage_info}
     alerts = svc.alerts(day, scope.root, 30, NO_FILTER)
@@ -115,12 +113,14 @@ def _pct(share: float) -> str:
     return "—" if share != share else f"{share * 100:.0f}%"
 
 
-def _screen(screen) -> tuple[int, int]:
-    """(width, height) of the wall's window; older clients sent the width alone."""
+def _scale(screen) -> float:
+    """How much the figures' type grows: screen height over 1080, in quarter steps and never below 1, so every
+    1080p kiosk (whatever its exact window) shares one cached build. Older clients sent the width alone."""
     if isinstance(screen, (list, tuple)) and len(screen) == 2:
-        return int(screen[0] or 1920), int(screen[1] or 1080)
-    width = int(screen or 1920)
-    return width, round(width * 9 / 16)
+        height = int(screen[1] or 1080)
+    else:
+        height = round(int(screen or 1920) * 9 / 16)
+    return max(1.0, round(height / 1080 * 4) / 4)
 
 
 def _warnings(rows: pd.DataFrame) -> html.Div:
@@ -151,15 +151,15 @@ def _warnings(rows: pd.DataFrame) -> html.Div:
     return html.Div(lists, className="wall-roll-track" + (" rolling" if len(items) > 6 else ""))
 
 
-def cached_build(svc: BoardService, config: dict, width) -> dict:
+def cached_build(svc: BoardService, config: dict, screen) -> dict:
     """`build`, shared by every wall screen of a scope and width per data version (figures and all); only the unit
     and the day change what is built, the rotation settings do not."""
     day = svc.as_of(config.get("as_of"))
-    size = _screen(width)
-    return svc.cached(("wall", day, size), lambda: build(svc, config, size), unit=config.get("unit"))
+    scale = _scale(screen)
+    return svc.cached(("wall", day, scale), lambda: build(svc, config, scale), unit=config.get("unit"))
 
 
-def refresh(svc: BoardService, config: dict, width, last_good: dict | None) -> tuple:
+def refresh(svc: BoardService, config: dict, screen, last_good: dict | None) -> tuple:
     """(title, stamp, banner, last-good store, *figures, *contents). Unchanged data returns no_update for the
     figures (nothing redraws); a failure keeps the last good figures and shows how old they are and why."""
     now = dt.datetime.now(LOCAL_TZ)
@@ -168,11 +168,11 @@ def refresh(svc: BoardService, config: dict, width, last_good: dict | None) -> t
         svc.check_available()
         version = svc.data_version()
         day = svc.as_of(config.get("as_of"))  # the date rolls over at midnight even when no data arrives
-        key = f"{version}|{day}|{config}|{width}"
+        key = f"{version}|{day}|{config}|{screen}"
         if last_good and last_good.get("key") == key:
             stamp = f"数据截至 {last_good['as_of']} · 更新于 {now:%H:%M:%S}"
             return no_update, stamp, None, {**last_good, "at": now.isoformat()}, *keep
-        data = cached_build(svc, config, width)
+        data = cached_build(svc, config, screen)
     except Exception as exc:  # noqa: BLE001 - the wall never shows an error page
         reason = friendly_error(exc)
         if last_good:
