@@ -83,6 +83,8 @@ def build(svc: BoardService, config: dict, scale: float) -> dict:
     figures[Wall.PARTIES].update_layout(margin=dict(t=170))  # title, then the legend above the bars
     top = open_cases.wait["open_cases"].max() if not open_cases.wait.empty else 0
     figures[Wall.WAIT].update_xaxes(range=[0, max(float(top), 1.0) * 1.5])  # room for the 中位/最长 labels
+    for name in (Wall.WAIT, Wall.PARTIES):  # plotly picks ticks by pixels: at 4K they would collide at 2× type
+        figures[name].update_xaxes(nticks=6)
     figures[Wall.RANKING].update_traces(selector=dict(type="scatter"), marker_size=round(16 * scale))
     base = round(WALL_MIN_FONT_PX * scale)
     for fig in figures.values():
