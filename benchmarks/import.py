@@ -49,13 +49,16 @@ class PhaseClock:
 
 
 def daily_file(files: Path, out: Path, n: int) -> int:
-    """The last `n` cases of the export (the open and recently active ones), with all their stages."""
+    """The last `n` cases of the export (the open and recently active ones), with all their stages; a third of
+    them with a second attempt at every stage, so the file changes what it replaces."""
     out.mkdir(parents=True, exist_ok=True)
     cases = pd.read_csv(files / "cases.csv", dtype=str, keep_default_na=False)
     picked = cases.tail(n)
     picked.to_csv(out / "cases.csv", index=False)
     stages = pd.read_csv(files / "stages.csv", dtype=str, keep_default_na=False)
-    stages[stages["case_id"].isin(set(picked["case_id"]))].to_csv(out / "stages.csv", index=False)
+    stages = stages[stages["case_id"].isin(set(picked["case_id"]))].copy()
+    stages.loc[stages["case_id"].isin(set(picked["case_id"].iloc[::3])), "attempts"] = "2"
+    stages.to_csv(out / "stages.csv", index=False)
     return len(picked)
 
 

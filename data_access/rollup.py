@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import datetime as dt
-from collections.abc import Iterable
-
 import numpy as np
 import pandas as pd
-from sqlalchemy import Connection, and_, case, delete, func, insert, literal, select
+from sqlalchemy import Connection, and_, bindparam, case, delete, func, insert, literal, select
+from sqlalchemy.dialects import postgresql, sqlite
 
 from .models import Case, Stage, StageDaily
 
@@ -17,14 +15,15 @@ def voltage_band(voltage):
     return case((voltage < 1, literal("lv")), (voltage < 35, literal("mv")), else_=literal("hv"))
 
 
-def rebuild(conn: Connection, days: Iterable[dt.date] | None = None) -> None:
-    """Recompute the rollup for some finish days (None: all of it) with one INSERT … SELECT … GROUP BY."""
-    day_list = None if days is None else sorted(set(days))
-    if day_list is not None and not day_list:
-        return
+KEYS = ["unit_code", "stage_code", "finished_on", "voltage_band", "customer_class", "key_project"]
+SUMS = ["finished", "on_time", "warned", "warned_ok", "first_pass", "overrun_sum"]
+
+
+def _grouped():
+    """SELECT … GROUP BY of finished stages into rollup rows."""
     band = voltage_band(Case.voltage_kv)
     has_limit = Stage.limit_days.is_not(None)
-    source = (
+    return (
         select(
             Stage.unit_code, Stage.stage_code, Stage.finished_on, band, Case.customer_class, Case.key_project,
             func.count(),
@@ -38,18 +37,61 @@ def rebuild(conn: Connection, days: Iterable[dt.date] | None = None) -> None:
         .where(Stage.finished_on.is_not(None))
         .group_by(Stage.unit_code, Stage.stage_code, Stage.finished_on, band, Case.customer_class, Case.key_project)
     )  # fmt: skip
-    target = delete(StageDaily)
-    chunks = [None] if day_list is None else [day_list[i : i + 500] for i in range(0, len(day_list), 500)]
-    for chunk in chunks:
-        if chunk is None:
-            conn.execute(target)
-            stmt = source
-        else:
-            conn.execute(target.where(StageDaily.finished_on.in_(chunk)))
-            stmt = source.where(Stage.finished_on.in_(chunk))
-        cols = ["unit_code", "stage_code", "finished_on", "voltage_band", "customer_class", "key_project",
-                "finished", "on_time", "warned", "warned_ok", "first_pass", "overrun_sum"]  # fmt: skip
-        conn.execute(insert(StageDaily).from_select(cols, stmt))
+
+
+def rebuild(conn: Connection) -> None:
+    """Recompute the whole rollup with one INSERT … SELECT … GROUP BY (after a rules or calendar change)."""
+    conn.execute(delete(StageDaily))
+    conn.execute(insert(StageDaily).from_select(KEYS + SUMS, _grouped()))
+
+
+def contributions(conn: Connection, case_ids: list[str]) -> pd.DataFrame:
+    """What the stored finished stages of some cases add to the rollup, per rollup key (read through the
+    stages' case index, so a daily file costs its own rows, not the days it touches)."""
+    rows = []
+    for i in range(0, len(case_ids), 900):
+        rows += map(tuple, conn.execute(_grouped().where(Stage.case_id.in_(case_ids[i : i + 900]))))
+    frame = pd.DataFrame.from_records(rows, columns=KEYS + SUMS)
+    frame["key_project"] = frame["key_project"].astype(bool)
+    # an overrun is NULL only without elapsed days, and validation refuses a finished stage without a start
+    frame["overrun_sum"] = pd.to_numeric(frame["overrun_sum"]).fillna(0.0)
+    return frame.groupby(KEYS, sort=False)[SUMS].sum().reset_index()  # a key can come from several chunks
+
+
+def apply_delta(conn: Connection, before: pd.DataFrame, after: pd.DataFrame) -> None:
+    """Move the rollup from `before` to `after` (`contributions` of the same cases read before their rows were
+    replaced and after): each changed key gets its difference added in place (INSERT … ON CONFLICT DO UPDATE),
+    and a key left with nothing finished goes. The same rows as a rebuild (tested), at the cost of the changed
+    rows: a daily file no longer rescans the stages of every day it touches (at 1 M cases, 11 M of them)."""
+    both = pd.concat([after, before.assign(**{c: -before[c] for c in SUMS})], ignore_index=True)
+    delta = both.groupby(KEYS, sort=False)[SUMS].sum()
+    delta = delta[(delta != 0).any(axis=1)].reset_index()  # a case sent again unchanged writes nothing
+    if delta.empty:
+        return
+    records = [dict(zip(KEYS + SUMS, (_plain(v) for v in row))) for row in delta[KEYS + SUMS].itertuples(index=False)]
+    for r in records:
+        r.update({c: int(r[c]) for c in SUMS[:-1]})
+    upsert = (postgresql.insert if conn.dialect.name == "postgresql" else sqlite.insert)(StageDaily)
+    conn.execute(
+        upsert.on_conflict_do_update(
+            index_elements=KEYS, set_={c: getattr(StageDaily, c) + upsert.excluded[c] for c in SUMS}
+        ),
+        records,
+    )
+    shrunk = [{f"k_{k}": r[k] for k in KEYS} for r in records if r["finished"] < 0]
+    if shrunk:
+        emptied = delete(StageDaily).where(
+            *(getattr(StageDaily, k) == bindparam(f"k_{k}") for k in KEYS), StageDaily.finished <= 0
+        )
+        conn.execute(emptied, shrunk)
+
+
+def _plain(value):
+    if isinstance(value, pd.Timestamp):
+        return value.date()
+    if isinstance(value, np.generic):
+        return value.item()
+    return value
 
 
 def from_frames(stages: pd.DataFrame, cases: pd.DataFrame) -> pd.DataFrame:
@@ -78,12 +120,3 @@ def from_frames(stages: pd.DataFrame, cases: pd.DataFrame) -> pd.DataFrame:
     # SUM over only NULLs is NULL
     counts["overrun_sum"] = work.groupby(keys, sort=False)["overrun_sum"].sum(min_count=1)
     return counts.reset_index()
-
-
-def finished_days(conn: Connection, case_ids: list[str]) -> set[dt.date]:
-    """Finish days of the stored stages of some cases (the rollup days a replacement will change)."""
-    days: set[dt.date] = set()
-    for i in range(0, len(case_ids), 900):
-        stmt = select(Stage.finished_on).where(Stage.case_id.in_(case_ids[i : i + 900]), Stage.finished_on.is_not(None))
-        days.update(d for (d,) in conn.execute(stmt.distinct()))
-    return days

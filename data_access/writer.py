@@ -35,15 +35,14 @@ def write_tables(
     written: dict[str, int] = {}
     empty_before = conn.execute(select(Stage.id).limit(1)).first() is None
     no_cases = conn.execute(select(Case.case_id).limit(1)).first() is None
-    touched: set[dt.date] = set()
+    case_ids: list[str] = []
+    before = None
     if not (empty_before and no_cases):  # a first load has nothing to replace
-        case_ids = set()
-        for name in ("cases", "stages"):
-            if name in frames:
-                case_ids.update(frames[name]["case_id"].astype(str).unique())
+        case_ids = sorted({str(c) for name in ("cases", "stages") if name in frames for c in frames[name]["case_id"]})
+        # what the replaced rows added to the rollup, read before they go (their case attributes too)
+        before = rollup.contributions(conn, case_ids)
         # a replaced case brings its complete stage list, so its stale stages go first
-        touched = set() if empty_before else rollup.finished_days(conn, sorted(case_ids))
-        _delete_keys(conn, Stage.__table__, "case_id", sorted(case_ids))
+        _delete_keys(conn, Stage.__table__, "case_id", case_ids)
         if "cases" in frames:
             _delete_keys(conn, Case.__table__, "case_id", sorted(frames["cases"]["case_id"].astype(str).unique()))
     for name, table, key in (("feeders", Feeder.__table__, "feeder_code"),
@@ -71,10 +70,10 @@ def write_tables(
         if "stages" in frames and empty_before and no_cases and "cases" in frames:
             conn.execute(delete(StageDaily))
             insert_frame(conn, StageDaily.__table__, rollup.from_frames(frames["stages"], frames["cases"]))
-        elif "stages" in frames:
-            new_days = pd.to_datetime(frames["stages"]["finished_on"]).dropna().dt.date
-            # later imports rebuild only the days they touch
-            rollup.rebuild(conn, None if empty_before else touched | set(new_days))
+        elif empty_before and "stages" in frames:
+            rollup.rebuild(conn)
+        elif case_ids:  # later imports move the rollup by what their cases took away and brought
+            rollup.apply_delta(conn, before, rollup.contributions(conn, case_ids))
     set_meta(conn, {"data_version": data_version})
     return written
 

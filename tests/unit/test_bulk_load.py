@@ -48,3 +48,31 @@ def test_first_load_then_daily_file_match_the_sql_rollup(demo_settings, any_svc,
     with any_svc.engine.begin() as conn:
         rollup.rebuild(conn)
     pd.testing.assert_frame_equal(after, _rollup(any_svc.engine), check_dtype=False)
+
+
+def test_daily_file_that_changes_cases_moves_the_rollup_like_a_rebuild(demo_settings, any_svc, tmp_path):
+    """The rollup follows a daily file by delta (what the replaced rows added, taken away; what the new ones add,
+    added); it must end where rebuilding from the stage rows ends, whatever the file changes."""
+    export_data(BoardService(demo_settings).engine, tmp_path / "all")
+    import_path(any_svc.engine, tmp_path / "all", any_svc.rules)
+    cases = pd.read_csv(tmp_path / "all" / "cases.csv", dtype=str, keep_default_na=False)
+    stages = pd.read_csv(tmp_path / "all" / "stages.csv", dtype=str, keep_default_na=False)
+    done = stages[stages["finished_on"] != ""]
+    picked = cases[cases["case_id"].isin(set(done["case_id"]))].sample(60, random_state=1).copy()
+    ids = list(picked["case_id"])
+    day = stages[stages["case_id"].isin(set(ids))].copy()
+    # voltage moves 20 cases to another band; 20 cases' stages get one more attempt (first_pass); 10 cases keep
+    # their row but lose every stage; 10 are sent unchanged
+    picked.loc[picked["case_id"].isin(ids[:20]), "voltage_kv"] = "35"
+    day.loc[day["case_id"].isin(ids[20:40]), "attempts"] = "2"
+    day = day[~day["case_id"].isin(ids[40:50])]
+    (tmp_path / "day").mkdir()
+    picked.to_csv(tmp_path / "day" / "cases.csv", index=False)
+    day.to_csv(tmp_path / "day" / "stages.csv", index=False)
+    before = _rollup(any_svc.engine)
+    import_path(any_svc.engine, tmp_path / "day", any_svc.rules)
+    after = _rollup(any_svc.engine)
+    with any_svc.engine.begin() as conn:
+        rollup.rebuild(conn)
+    pd.testing.assert_frame_equal(after, _rollup(any_svc.engine), check_dtype=False)
+    assert not before.equals(after)
