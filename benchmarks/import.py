@@ -48,7 +48,7 @@ class PhaseClock:
         self._since = now
 
 
-def daily_file(files: Path, out: Path, n: int) -> int:
+def daily_file(files: Path, out: Path, n: int, attempts: str = "2", offset: int = 0) -> int:
     """The last `n` cases of the export (the open and recently active ones), with all their stages; a third of
     them with a second attempt at every stage, so the file changes what it replaces."""
     out.mkdir(parents=True, exist_ok=True)
@@ -57,7 +57,7 @@ def daily_file(files: Path, out: Path, n: int) -> int:
     picked.to_csv(out / "cases.csv", index=False)
     stages = pd.read_csv(files / "stages.csv", dtype=str, keep_default_na=False)
     stages = stages[stages["case_id"].isin(set(picked["case_id"]))].copy()
-    stages.loc[stages["case_id"].isin(set(picked["case_id"].iloc[::3])), "attempts"] = "2"
+    stages.loc[stages["case_id"].isin(set(picked["case_id"].iloc[offset::3])), "attempts"] = attempts
     stages.to_csv(out / "stages.csv", index=False)
     return len(picked)
 
@@ -79,6 +79,24 @@ def run(label: str, url: str, folder: Path, files: Path, daily: Path) -> None:
     svc.engine.dispose()
 
 
+def daily_into(db: Path, files: Path, n: int, work: Path) -> None:
+    """A daily file (other stages than the one `main` sends get a third attempt) into a copy of a loaded database,
+    so trees can be compared on the same starting state."""
+    n = daily_file(files, work / "daily2", n, attempts="3", offset=1)
+    (work / "db").mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(db, work / "db" / "board.sqlite")
+    svc = BoardService(Settings(data_dir=str(work / "db"), as_of=AS_OF.isoformat(), auth=False))
+    clock = PhaseClock()
+    t0 = time.perf_counter()
+    result = import_path(svc.engine, work / "daily2", svc.rules, progress=clock)
+    seconds = time.perf_counter() - t0
+    clock.stop()
+    phases = "，".join(f"{k} {v:.2f}" for k, v in clock.seconds.items())
+    print(f"SQLite     daily file {n:,} cases, {result.written.get('stages', 0):,} stages into a copy of {db}: "
+          f"{seconds:.2f} s   ({phases})", flush=True)  # fmt: skip
+    svc.engine.dispose()
+
+
 def main() -> None:
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--cases", type=int, default=100_000)
@@ -87,7 +105,12 @@ def main() -> None:
     p.add_argument("--postgres", default=None, help="also on this PostgreSQL database (created when missing)")
     p.add_argument("--files", default=None, help="an interchange folder to import instead of a generated demo")
     p.add_argument("--work", default=None, help="working folder (default: a temporary one, removed at the end)")
+    p.add_argument("--skip-sqlite", action="store_true", help="only PostgreSQL")
+    p.add_argument("--into", default=None, help="only the daily file, into a copy of this loaded SQLite database")
     args = p.parse_args()
+    if args.into:
+        daily_into(Path(args.into), Path(args.files), args.daily, Path(args.work or tempfile.mkdtemp()))
+        return
     work = Path(args.work or tempfile.mkdtemp(prefix="board-import-"))
     try:
         files = Path(args.files) if args.files else work / "files"
@@ -100,7 +123,8 @@ def main() -> None:
             print(f"demo of {args.cases:,} cases exported in {time.perf_counter() - t0:.1f} s", flush=True)
         n = daily_file(files, work / "daily", args.daily)
         print(f"daily file: {n:,} cases", flush=True)
-        run("SQLite", "", work / "sqlite", files, work / "daily")
+        if not args.skip_sqlite:
+            run("SQLite", "", work / "sqlite", files, work / "daily")
         if args.postgres:
             from load_postgres import ensure_database  # beside this script
 

@@ -96,27 +96,48 @@ def _plain(value):
 
 def from_frames(stages: pd.DataFrame, cases: pd.DataFrame) -> pd.DataFrame:
     """The rollup rows `rebuild` would write, computed from the frames of a first load before they are written
-    (the same GROUP BY in memory: 0.2 s instead of 1.3 s of SQLite for 430 k stages; tests compare the two)."""
-    done = stages[stages["finished_on"].notna()]
-    attrs = cases.set_index("case_id")[["voltage_kv", "customer_class", "key_project"]]
-    df = done.join(attrs, on="case_id", how="inner")
-    kv = pd.to_numeric(df["voltage_kv"], errors="coerce").to_numpy(dtype=float)
+    (the same GROUP BY in memory; tests compare the two). Each key column becomes small integer codes and the six
+    of them one int64, summed with bincount: 1.1 M stages in 0.9 s where a six-column groupby took 2.5 s."""
+    finished = stages["finished_on"].notna().to_numpy()
+    pos = pd.Index(cases["case_id"]).get_indexer(stages["case_id"])
+    rows = np.flatnonzero(finished & (pos >= 0))  # inner join: a stage of an unknown case adds nothing
+    done, pos = stages.iloc[rows], pos[rows]
+    kv = pd.to_numeric(cases["voltage_kv"], errors="coerce").to_numpy(dtype=float)[pos]
+    bands = np.array(["lv", "mv", "hv"], dtype=object)
     # NULL voltage falls through every comparison to the ELSE branch, as in SQL
-    band = np.where(kv < 1, "lv", np.where(kv < 35, "mv", "hv"))
-    on_time = df["on_time"].astype("boolean").fillna(False).to_numpy(dtype=bool)
-    warned = df["entered_warning"].astype("boolean").fillna(False).to_numpy(dtype=bool) & df["limit_days"].notna()
-    attempts = pd.to_numeric(df["attempts"], errors="coerce")
-    over = pd.to_numeric(df["elapsed"], errors="coerce") - pd.to_numeric(df["limit_days"], errors="coerce")
-    work = pd.DataFrame({
-        "unit_code": df["unit_code"].to_numpy(), "stage_code": df["stage_code"].to_numpy(),
-        "finished_on": pd.to_datetime(df["finished_on"]).to_numpy(), "voltage_band": band,
-        "customer_class": df["customer_class"].to_numpy(), "key_project": df["key_project"].astype(bool).to_numpy(),
-        "finished": 1, "on_time": on_time.astype(int), "warned": warned.to_numpy().astype(int),
-        "warned_ok": (warned.to_numpy() & on_time).astype(int), "first_pass": (attempts <= 1).to_numpy().astype(int),
-        "overrun_sum": np.where(on_time, 0.0, over.to_numpy(dtype=float)),
-    })  # fmt: skip
-    keys = ["unit_code", "stage_code", "finished_on", "voltage_band", "customer_class", "key_project"]
-    counts = work.groupby(keys, sort=False)[["finished", "on_time", "warned", "warned_ok", "first_pass"]].sum()
-    # SUM over only NULLs is NULL
-    counts["overrun_sum"] = work.groupby(keys, sort=False)["overrun_sum"].sum(min_count=1)
-    return counts.reset_index()
+    band = np.where(kv < 1, 0, np.where(kv < 35, 1, 2))
+    class_codes, classes = pd.factorize(cases["customer_class"].to_numpy(dtype=object))
+    keys = [
+        pd.factorize(done["unit_code"].to_numpy(dtype=object)),
+        pd.factorize(done["stage_code"].to_numpy(dtype=object)),
+        pd.factorize(pd.to_datetime(done["finished_on"]).to_numpy()),
+        (band, bands),
+        (class_codes[pos], classes),
+        (cases["key_project"].astype(bool).to_numpy()[pos].astype(np.int64), np.array([False, True])),
+    ]
+    packed = np.zeros(len(done), dtype=np.int64)
+    for codes, names in keys:
+        packed = packed * len(names) + codes
+    groups, group_of = np.unique(packed, return_inverse=True)
+    on_time = done["on_time"].astype("boolean").fillna(False).to_numpy(dtype=bool)
+    warned = done["entered_warning"].astype("boolean").fillna(False).to_numpy(dtype=bool)
+    warned &= done["limit_days"].notna().to_numpy()
+    attempts = pd.to_numeric(done["attempts"], errors="coerce").to_numpy(dtype=float)
+    elapsed, limit = (pd.to_numeric(done[c], errors="coerce").to_numpy(dtype=float) for c in ("elapsed", "limit_days"))
+    over = np.where(on_time, 0.0, elapsed - limit)
+    n = len(groups)
+    total = lambda weights: np.bincount(group_of, weights, n)  # noqa: E731
+    sums = {
+        "finished": np.bincount(group_of, minlength=n).astype(np.int64),
+        "on_time": total(on_time).astype(np.int64),
+        "warned": total(warned).astype(np.int64),
+        "warned_ok": total(warned & on_time).astype(np.int64),
+        "first_pass": total(attempts <= 1).astype(np.int64),
+        # SUM over only NULLs is NULL
+        "overrun_sum": np.where(total(~np.isnan(over)) > 0, total(np.nan_to_num(over)), np.nan),
+    }
+    columns = {}
+    for name, (_codes, names) in reversed(list(zip(KEYS, keys))):
+        columns[name] = np.asarray(names)[groups % len(names)]
+        groups = groups // len(names)
+    return pd.DataFrame({k: columns[k] for k in KEYS} | sums)
