@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from contextvars import ContextVar
 from pathlib import Path
 
 from sqlalchemy import Engine, create_engine, event, inspect, select
@@ -37,9 +38,10 @@ def make_engine(url: str) -> Engine:
     return create_engine(url, pool_pre_ping=True)
 
 
-# 6: users, wall_tokens, audit_log; 7: managed by Alembic (data_access/migrations), read model. A table or column
-# change is a new migration; a demo database of another version is rebuilt by `board demo --if-missing`.
-SCHEMA_VERSION = "7"
+# 6: users, wall_tokens, audit_log; 7: managed by Alembic (data_access/migrations), read model; 8: outbox claims.
+# A table or column change is a new migration; a demo database of another version is rebuilt by `board demo
+# --if-missing`.
+SCHEMA_VERSION = "8"
 
 
 def init_db(engine: Engine) -> None:
@@ -65,9 +67,56 @@ def schema_version(engine: Engine) -> str | None:
         return conn.scalar(select(Meta.value).where(Meta.key == "schema_version"))
 
 
+# the open read snapshot of this request or view, per context (threads and requests never share one)
+_SNAPSHOT: ContextVar[tuple[Engine, object] | None] = ContextVar("board_read_snapshot", default=None)
+
+
 @contextmanager
-def session_scope(engine: Engine) -> Iterator[Session]:
-    """A session committed on success and rolled back on error."""
+def read_snapshot(engine: Engine) -> Iterator[None]:
+    """Every read inside sees one committed state of the database, so a view computed while an import commits
+    shows the old data or the new, never parts of both, and is cached under the data version it read.
+
+    One connection in one read-only transaction: REPEATABLE READ on PostgreSQL; on SQLite an explicit BEGIN (the
+    driver would otherwise run each SELECT in its own transaction) with query_only on, so a write that strays in
+    fails loudly instead of being rolled back with the snapshot. Re-entered, it is the same snapshot."""
+    current = _SNAPSHOT.get()
+    if current is not None and current[0] is engine:
+        yield
+        return
+    with engine.connect() as conn:
+        sqlite = conn.dialect.name == "sqlite"
+        if not sqlite:
+            conn.execution_options(isolation_level="REPEATABLE READ", postgresql_readonly=True)
+        tx = conn.begin()
+        try:
+            if sqlite:
+                conn.exec_driver_sql("PRAGMA query_only=ON")
+                conn.exec_driver_sql("BEGIN")
+            token = _SNAPSHOT.set((engine, conn))
+            try:
+                yield
+            finally:
+                _SNAPSHOT.reset(token)
+        finally:
+            if tx.is_active:  # a failed statement inside may have ended it already
+                tx.rollback()
+            if sqlite:  # the connection goes back to the pool: writable again
+                conn.exec_driver_sql("PRAGMA query_only=OFF")
+
+
+@contextmanager
+def session_scope(engine: Engine, write: bool = False) -> Iterator[Session]:
+    """A session committed on success and rolled back on error. Inside a read snapshot a reading session joins
+    it; `write=True` (sign-ins, the audit log) always gets a connection and transaction of its own."""
+    current = _SNAPSHOT.get()
+    if current is not None and current[0] is engine and not write:
+        session = Session(bind=current[1], join_transaction_mode="rollback_only", expire_on_commit=False)
+        try:
+            yield session
+            session.flush()  # a stray write reaches the read-only transaction and fails there, loudly
+        finally:
+            session.close()
+        return
     session = sessionmaker(engine, expire_on_commit=False)()
     try:
         yield session

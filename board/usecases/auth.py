@@ -42,7 +42,7 @@ def authenticate(engine, username: str, password: str, ip: str = "") -> Principa
     username = (username or "").strip()[:64]
     since = accounts.now() - THROTTLE_WINDOW
     refusal, principal = None, None
-    with session_scope(engine) as session:  # the failure is recorded and committed before we raise
+    with session_scope(engine, write=True) as session:  # the failure is recorded and committed before we raise
         if (accounts.failures_since(session, since=since, actor=username) >= MAX_FAILS_PER_USER
                 or accounts.failures_since(session, since=since, ip=ip) >= MAX_FAILS_PER_IP):  # fmt: skip
             accounts.record(session, username, "login_throttled", ip=ip)
@@ -86,7 +86,7 @@ def add_user(engine, username: str, role: str, unit_code: str | None, password: 
         raise AuthError(f"角色应为 {', '.join(ROLES)} 之一")
     if role != "admin" and not unit_code:
         raise AuthError("管理人员和查看人员必须指定所属单位（--unit）")
-    with session_scope(engine) as session:
+    with session_scope(engine, write=True) as session:
         if unit_code:
             resolve_scope(session, unit_code)  # raises UnknownUnit for a code not in the tree
         if accounts.get_user(session, username):
@@ -96,7 +96,7 @@ def add_user(engine, username: str, role: str, unit_code: str | None, password: 
 
 
 def set_active(engine, username: str, active: bool) -> None:
-    with session_scope(engine) as session:
+    with session_scope(engine, write=True) as session:
         user = accounts.get_user(session, username)
         if user is None:
             raise AuthError(f"没有用户 {username}")
@@ -105,7 +105,7 @@ def set_active(engine, username: str, active: bool) -> None:
 
 
 def reset_password(engine, username: str, password: str) -> None:
-    with session_scope(engine) as session:
+    with session_scope(engine, write=True) as session:
         user = accounts.get_user(session, username)
         if user is None:
             raise AuthError(f"没有用户 {username}")
@@ -117,7 +117,7 @@ def reset_password(engine, username: str, password: str) -> None:
 def add_token(engine, label: str, unit_code: str | None) -> tuple[int, str]:
     """A new wall token (shown once; only its hash is kept)."""
     token = secrets.token_urlsafe(32)
-    with session_scope(engine) as session:
+    with session_scope(engine, write=True) as session:
         if unit_code:
             resolve_scope(session, unit_code)
         row = accounts.add_token(session, _digest(token), (label or "大屏")[:100], unit_code)
@@ -126,7 +126,7 @@ def add_token(engine, label: str, unit_code: str | None) -> tuple[int, str]:
 
 
 def revoke_token(engine, token_id: int) -> None:
-    with session_scope(engine) as session:
+    with session_scope(engine, write=True) as session:
         row = accounts.get_token(session, token_id)
         if row is None:
             raise AuthError(f"没有令牌 #{token_id}")

@@ -10,6 +10,7 @@ from dash import Dash
 from board.config import Settings
 from board.usecases.service import BoardService
 from board.web import gate as web_auth
+from board.web import request_snapshot
 from layouts.theme import register_templates
 
 ASSETS = Path(__file__).resolve().parents[2] / "assets"
@@ -46,6 +47,7 @@ def create_app(settings: Settings | None = None, principal=None, snapshot_key: s
     _refuse_an_old_schema(svc)
     app.server.config["BOARD_SERVICE"] = svc
     web_auth.install(app.server, svc, principal, snapshot_key)
+    request_snapshot.install(app.server, svc)  # after the gate: a refused request opens nothing
     dash.register_page("home", path="/", name="总览", title=f"总览 · {APP_TITLE}", layout=home.layout, order=0)
     dash.register_page("progress", path="/progress", name="双链进度", title=f"双链进度 · {APP_TITLE}",
                        layout=progress.layout, order=1)  # fmt: skip

@@ -153,7 +153,7 @@ def _verified_principal(svc):
     token = request.args.get("token") or request.headers.get("X-Board-Token")
     if token:
         found = auth.token_principal(engine, token=token)
-        with session_scope(engine) as s:
+        with session_scope(engine, write=True) as s:
             if found is None:
                 accounts.record(s, "wall:?", "token_refused", ip=request.remote_addr or "")
                 return _refuse(401, "大屏令牌无效或已吊销")
