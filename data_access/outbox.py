@@ -42,14 +42,21 @@ def record_events(session: Session, events: pd.DataFrame, channel: str, detected
     return len(fresh)
 
 
-def pending(session: Session, channel: str) -> list[tuple[int, str]]:
-    """(id, payload) of undelivered notifications of a channel, oldest first."""
+def pending(session: Session, channel: str) -> list[tuple[int, str, bool]]:
+    """(id, payload, claimed before) of undelivered notifications of a channel, oldest first; "claimed before"
+    means an earlier run handed it to the channel and never heard back (possibly delivered)."""
     stmt = (
-        select(Notification.id, Notification.payload)
+        select(Notification.id, Notification.payload, Notification.claimed_at.is_not(None))
         .where(Notification.channel == channel, Notification.sent_at.is_(None))
         .order_by(Notification.id)
     )
-    return [(i, p) for i, p in session.execute(stmt)]
+    return [(i, p, bool(c)) for i, p, c in session.execute(stmt)]
+
+
+def claim(session: Session, ids: list[int]) -> None:
+    """Record that these are being handed to their channel (committed by the caller before the delivery)."""
+    if ids:
+        session.execute(update(Notification).where(Notification.id.in_(ids)).values(claimed_at=dt.datetime.now()))
 
 
 def mark_sent(session: Session, ids: list[int]) -> None:
@@ -63,10 +70,10 @@ def mark_sent(session: Session, ids: list[int]) -> None:
 
 
 def mark_failed(session: Session, ids: list[int], error: str) -> None:
-    """Record a failed attempt; the rows stay pending for the next run."""
+    """Record a failed attempt; the rows stay pending (and unclaimed: nothing reached the channel) for the next run."""
     if ids:
         session.execute(
             update(Notification)
             .where(Notification.id.in_(ids))
-            .values(attempts=Notification.attempts + 1, last_error=error[:500])
+            .values(attempts=Notification.attempts + 1, last_error=error[:500], claimed_at=None)
         )

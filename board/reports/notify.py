@@ -11,6 +11,7 @@ import datetime as dt
 import json
 import os
 import smtplib
+import time
 import urllib.request
 from dataclasses import dataclass, field
 from email.message import EmailMessage
@@ -76,7 +77,12 @@ def channels(settings: Settings) -> dict[str, callable]:
 
 
 def run(svc, as_of: dt.date, send_overrides: dict | None = None) -> dict[str, ChannelResult]:
-    """Record new events for every channel, then deliver everything pending; returns per-channel results."""
+    """Record new events for every channel, then deliver everything pending; returns per-channel results.
+
+    Each batch is claimed in the database before it is handed to the channel and confirmed after, the
+    confirmation retried while the database is away (a restart), so a message goes out once. If the database
+    stays away longer than CONFIRM_SECONDS, the batch stays claimed: the next run sends it again with the same
+    `event_id` and `redelivery: true`, for the receiver to drop."""
     senders = send_overrides if send_overrides is not None else channels(svc.settings)
     if not senders:
         return {}
@@ -85,26 +91,46 @@ def run(svc, as_of: dt.date, send_overrides: dict | None = None) -> dict[str, Ch
     results = {}
     for name, send in senders.items():
         res = ChannelResult()
-        with session_scope(svc.engine) as session:
+        with session_scope(svc.engine, write=True) as session:
             res.new = outbox.record_events(session, evs, name, as_of)
         with session_scope(svc.engine) as session:
             todo = outbox.pending(session, name)
         for i in range(0, len(todo), BATCH):
             chunk = todo[i : i + BATCH]
             ids = [c[0] for c in chunk]
+            _write(svc, outbox.claim, ids)  # no claim (database away): nothing is sent, the run fails
+            messages = [{**json.loads(p), "event_id": n, "redelivery": again} for n, p, again in chunk]
             try:
-                send([json.loads(p) for _id, p in chunk])
+                send(messages)
             except Exception as exc:  # noqa: BLE001 - any delivery failure is retried next run
-                with session_scope(svc.engine) as session:
-                    outbox.mark_failed(session, ids, f"{exc.__class__.__name__}: {exc}")
+                _write(svc, outbox.mark_failed, ids, f"{exc.__class__.__name__}: {exc}")
                 res.failed += len(ids)
                 res.errors.append(str(exc))
                 continue
-            with session_scope(svc.engine) as session:
-                outbox.mark_sent(session, ids)
+            _write(svc, outbox.mark_sent, ids)
             res.sent += len(ids)
         results[name] = res
     return results
+
+
+CONFIRM_SECONDS = 120  # longer than a database restart takes
+
+
+def _write(svc, mark, *args) -> None:
+    """An outbox update in a transaction of its own, retried with backoff while the database is unreachable."""
+    from sqlalchemy.exc import OperationalError
+
+    deadline, pause = time.monotonic() + CONFIRM_SECONDS, 0.5
+    while True:
+        try:
+            with session_scope(svc.engine, write=True) as session:
+                mark(session, *args)
+            return
+        except OperationalError:
+            if time.monotonic() + pause > deadline:
+                raise
+            time.sleep(pause)
+            pause = min(pause * 2, 10)
 
 
 def _post(url: str, messages: list[dict]) -> None:

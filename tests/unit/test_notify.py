@@ -107,3 +107,68 @@ def test_cli_reports_failure_with_nonzero_exit(tmp_path, hook):
     assert result.exit_code != 0 and "失败 3 条" in result.output
     none = runner.invoke(main, [*base, "notify", "--as-of", "2026-03-05"], env={"BOARD_NOTIFY_WEBHOOK": ""})
     assert none.exit_code != 0 and "未配置任何推送渠道" in none.output
+
+
+def _flaky(real, failures: int):
+    """An outbox update that fails like an unreachable database `failures` times, then works."""
+    from sqlalchemy.exc import OperationalError
+
+    left = [failures]
+
+    def mark(session, *args):
+        if left[0] > 0:
+            left[0] -= 1
+            raise OperationalError("UPDATE notifications", {}, ConnectionError("server closed the connection"))
+        return real(session, *args)
+
+    return mark
+
+
+def test_a_confirmation_lost_with_a_database_restart_is_retried_not_resent(notify_svc, hook, monkeypatch):
+    import datetime as dt
+
+    from data_access import outbox
+
+    monkeypatch.setattr(outbox, "mark_sent", _flaky(outbox.mark_sent, 2))  # the database restarts after delivery
+    first = run(notify_svc, dt.date(2026, 3, 5))
+    assert first["webhook"].sent == 3 and len(hook.messages) == 3
+    assert run(notify_svc, dt.date(2026, 3, 5))["webhook"].sent == 0 and len(hook.messages) == 3  # nothing twice
+    assert all(m["redelivery"] is False for m in hook.messages) and len({m["event_id"] for m in hook.messages}) == 3
+
+
+def test_a_database_away_for_good_after_delivery_resends_marked_as_redelivery(notify_svc, hook, monkeypatch):
+    import datetime as dt
+
+    from sqlalchemy.exc import OperationalError
+
+    from board.reports import notify
+    from data_access import outbox
+
+    real = outbox.mark_sent
+    monkeypatch.setattr(notify, "CONFIRM_SECONDS", 1)
+    monkeypatch.setattr(outbox, "mark_sent", _flaky(real, 99))
+    with pytest.raises(OperationalError):
+        run(notify_svc, dt.date(2026, 3, 5), send_overrides={"webhook": lambda msgs: hook.messages.extend(msgs)})
+    sent_once = [dict(m) for m in hook.messages]
+    monkeypatch.setattr(outbox, "mark_sent", real)
+    again = run(notify_svc, dt.date(2026, 3, 5), send_overrides={"webhook": lambda msgs: hook.messages.extend(msgs)})
+    resent = hook.messages[len(sent_once) :]
+    assert again["webhook"].sent == len(resent) == len(sent_once) == 3
+    assert all(m["redelivery"] for m in resent) and all(m["redelivery"] is False for m in sent_once)
+    assert [m["event_id"] for m in resent] == [m["event_id"] for m in sent_once]  # the receiver can drop them
+    assert run(notify_svc, dt.date(2026, 3, 5))["webhook"].sent == 0
+
+
+def test_no_claim_no_delivery(notify_svc, hook, monkeypatch):
+    import datetime as dt
+
+    from sqlalchemy.exc import OperationalError
+
+    from board.reports import notify
+    from data_access import outbox
+
+    monkeypatch.setattr(notify, "CONFIRM_SECONDS", 1)
+    monkeypatch.setattr(outbox, "claim", _flaky(outbox.claim, 99))  # the database is away before the delivery
+    with pytest.raises(OperationalError):
+        run(notify_svc, dt.date(2026, 3, 5))
+    assert hook.messages == []

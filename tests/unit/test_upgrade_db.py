@@ -14,7 +14,7 @@ from board.config import Settings
 from board.usecases.service import BoardService
 from board.web.app import create_app
 from data_access import migrate
-from data_access.engine import init_db
+from data_access.engine import SCHEMA_VERSION, init_db
 from tests.conftest import PG_URL
 from tests.fixtures import schema6_models as old
 
@@ -100,12 +100,13 @@ def test_a_release_6_database_is_upgraded_with_every_row_intact(old_db, tmp_path
         if table == "meta":  # the schema version moved on; every other fact stays
             rows = [r for r in rows if r[0] != "schema_version"]
             assert [r for r in after[table] if r[0] != "schema_version"] == rows
-            assert ("schema_version", "7") in after[table]
+            assert ("schema_version", SCHEMA_VERSION) in after[table]
         else:
             assert after[table] == rows, table
     names = set(inspect(engine).get_table_names())
     assert {"rm_case", "rm_stage", "rm_state", "alembic_version"} <= names
     assert "ix_stages_unit_stage_finished" in {ix["name"] for ix in inspect(engine).get_indexes("stages")}
+    assert "claimed_at" in {c["name"] for c in inspect(engine).get_columns("notifications")}
     init_db(engine)  # now accepted
     create_app(settings)
     again = CliRunner().invoke(main, ["--database-url", url, "--data-dir", str(tmp_path), "upgrade-db"])
