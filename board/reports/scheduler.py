@@ -89,7 +89,11 @@ def run_job(settings: Settings, job: Job, run_at: dt.datetime | None = None, sna
             record.update(status="failed", error=f"{exc.__class__.__name__}: {exc}")
         record["finished"] = dt.datetime.now(LOCAL_TZ).isoformat(timespec="seconds")
         record["pruned"] = prune(out, settings.snapshot_keep)
-    _append_log(root / "scheduler.log", record)
+    try:
+        _append_log(root / "scheduler.log", record)
+    except OSError as exc:  # the disk that failed the run may not take the log line either: still report it
+        log.error("scheduler.log not written: %s", exc)
+        record["log_error"] = f"{exc.__class__.__name__}: {exc}"
     if record["status"] != "ok":
         what = record.get("error") or "页面失败：" + "、".join(record.get("failures", []))
         subject = f"看板定时快照失败：{REPORT_NAMES[job.kind]} {as_of}"

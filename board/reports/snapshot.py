@@ -103,11 +103,15 @@ def principal_for(settings: Settings, username: str | None):
 def write_atomic(path: Path, data: bytes) -> None:
     """Write to a temporary file next to the target, flush it to disk, then rename over the target."""
     tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
-    with open(tmp, "wb") as fh:
-        fh.write(data)
-        fh.flush()
-        os.fsync(fh.fileno())
-    os.replace(tmp, path)
+    try:
+        with open(tmp, "wb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)  # a full disk leaves no half file behind, not even under the temporary name
+        raise
 
 
 def sha256(data: bytes) -> str:
