@@ -14,6 +14,11 @@ LOCAL_TZ = ZoneInfo("Asia/Shanghai")
 PACKAGED_RULES = Path(__file__).parent / "data" / "rules.json"
 
 
+def now() -> dt.datetime:
+    """The time in the board's time zone (one function, so tests can move the clock across midnight)."""
+    return dt.datetime.now(LOCAL_TZ)
+
+
 def _setting(default: Any, help: str) -> Any:
     return field(default=default, metadata={"help": help})
 
@@ -42,6 +47,9 @@ class Settings:
         "视图缓存的 Redis 地址（如 redis://127.0.0.1:6379/0）；为空时缓存在数据目录的 cache 文件夹",
     )
     auto_refresh: bool = _setting(True, "当天读模型缺失时（新的一天、导入之后）由第一个请求在后台刷新")
+    build_ahead_at: str = _setting(
+        "23:30", "每天此时刻（北京时间 HH:MM）后的首个请求在后台预建次日读模型并预热缓存，零点无冷启动；为空则不预建"
+    )
     capacity_allowed_loading: float = _setting(0.8, "可开放容量：线路/主变允许负载率")
     capacity_coincidence: float = _setting(0.6, "可开放容量：在途报装容量的同时率")
     capacity_green: float = _setting(0.3, "可开放容量：绿色下限（可开放占额定容量比例）")
@@ -91,7 +99,12 @@ class Settings:
         """The as-of date: the fixed one if set, otherwise today in Asia/Shanghai."""
         if self.as_of:
             return dt.date.fromisoformat(self.as_of)
-        return dt.datetime.now(LOCAL_TZ).date()
+        return now().date()
+
+    def ahead_from(self) -> dt.time | None:
+        """The time of day from which tomorrow's read model is built ahead (None: never)."""
+        text = self.build_ahead_at.strip()
+        return dt.time.fromisoformat(text) if text else None
 
     @classmethod
     def from_env(cls, environ: dict[str, str] | None = None, **overrides: Any) -> "Settings":

@@ -8,6 +8,7 @@ import pandas as pd
 from dash import Dash, Input, Output, State, html, no_update
 
 from board.config import LOCAL_TZ
+from board.config import now as clock
 from board.domain.alerts import drill_rows, heatmap_matrix, warning_list
 from board.domain.rankings import Period, last_complete, period_containing
 from board.usecases.service import BoardService, PortfolioQuery
@@ -164,7 +165,7 @@ def cached_build(svc: BoardService, config: dict, screen) -> dict:
 def refresh(svc: BoardService, config: dict, screen, last_good: dict | None) -> tuple:
     """(title, stamp, banner, last-good store, *figures, *contents). Unchanged data returns no_update for the
     figures (nothing redraws); a failure keeps the last good figures and shows how old they are and why."""
-    now = dt.datetime.now(LOCAL_TZ)
+    now = clock()
     keep = [no_update] * (len(FIGURES) + len(CONTENT))
     try:
         svc.check_available()

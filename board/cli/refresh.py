@@ -39,8 +39,16 @@ def _warm_wall(svc, as_of) -> None:
 
 @click.command()
 @click.option("--as-of", callback=date_param, help="数据截至日期（默认今天）")
+@click.option("--ahead", is_flag=True, help="改为预建次日的读模型并预热（晚间从 cron 运行，零点无冷启动）")
 @click.pass_context
-def refresh(ctx, as_of):
-    """Build the read model of a day (default today) and warm the cache; run from cron just after midnight."""
+def refresh(ctx, as_of, ahead):
+    """Build the read model of a day (default today) and warm the cache; with --ahead the next day's instead
+    (from cron late in the evening, so midnight finds the new day ready)."""
+    import datetime as dt
+
     svc = service(ctx)
-    refresh_and_warm(svc, as_of or svc.as_of())
+    day = as_of or svc.as_of()
+    if ahead:
+        refresh_and_warm(svc, day + dt.timedelta(days=1), label="次日读模型")
+    else:
+        refresh_and_warm(svc, day)

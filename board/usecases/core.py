@@ -17,7 +17,7 @@ from board.domain import access
 from board.domain.rules import Rules, load_rules
 from board.domain.workcal import WorkCalendar
 from data_access import queries
-from data_access.engine import DatabaseUnavailable, init_db, make_engine, session_scope
+from data_access.engine import DatabaseUnavailable, init_db, make_engine, read_snapshot, session_scope
 
 
 def load_calendar(engine: Engine) -> WorkCalendar:
@@ -98,7 +98,7 @@ class ServiceCore:
         from data_access import accounts
 
         who = access.current()
-        with session_scope(self.engine) as session:
+        with session_scope(self.engine, write=True) as session:
             accounts.record(session, who.name, action, scope=scope or who.unit or "*", detail=detail, ip=who.ip)
 
     def admin_data(self, action: str | None = None) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
@@ -137,12 +137,14 @@ class ServiceCore:
         same scope (with the same masking) shares one entry."""
         from board.usecases.refresh import version_key
 
-        where = "*"
-        if scoped:
-            scope = self.scope(unit)
-            where = (scope.root, scope.masked)
-        parts = (version_key(self), *key, where)
-        return self.view_cache.get_or_compute(parts, compute)
+        # the version in the key and the rows behind the value come from one state of the database
+        with read_snapshot(self.engine):
+            where = "*"
+            if scoped:
+                scope = self.scope(unit)
+                where = (scope.root, scope.masked)
+            parts = (version_key(self), *key, where)
+            return self.view_cache.get_or_compute(parts, compute)
 
     @cached_property
     def view_cache(self):
@@ -156,11 +158,30 @@ class ServiceCore:
         from board.usecases.refresh import version_key
 
         with session_scope(self.engine) as session:
-            if queries.built_day(session, as_of.toordinal(), version_key(self)):
-                return as_of.toordinal()
-        if self.settings.auto_refresh and as_of == self.settings.resolved_as_of() and self._rolled_over(as_of):
+            built = queries.built_day(session, as_of.toordinal(), version_key(self))
+        today = self.settings.auto_refresh and as_of == self.settings.resolved_as_of()
+        if built:
+            if today:
+                self._build_ahead(as_of)
+            return as_of.toordinal()
+        if today and self._rolled_over(as_of):
             self._refresh_in_background(as_of)
         return None
+
+    def _build_ahead(self, today: dt.date) -> None:
+        # late in the evening, tomorrow's read model is built (and its default views warmed) in the background, so
+        # at midnight the wall and the first manager of the day find the new day ready instead of a cold minute
+        from board.config import now
+        from board.usecases.refresh import version_key
+
+        start = self.settings.ahead_from()
+        if start is None or now().time() < start or self.settings.as_of:
+            return
+        tomorrow = today + dt.timedelta(days=1)
+        with session_scope(self.engine) as session:
+            if queries.built_day(session, tomorrow.toordinal(), version_key(self)):
+                return
+        self._refresh_in_background(tomorrow)
 
     def _rolled_over(self, as_of: dt.date) -> bool:
         # an earlier day is built from the current data: the date moved on, not the data (an import refreshes itself)
@@ -191,8 +212,11 @@ class ServiceCore:
         ServiceCore._refreshing.add(as_of)
 
         def run():
+            from board.usecases.warm import warm
+
             try:
                 refresh(self, as_of)
+                warm(self, as_of)
             except RefreshBusy:
                 pass  # another worker is building it
             except Exception:  # noqa: BLE001 - a failed build leaves the views on the on-demand path

@@ -8,7 +8,7 @@ import time
 from collections.abc import Callable
 
 from board.domain import access
-from board.domain.rankings import last_complete
+from board.domain.rankings import Period, last_complete, period_containing
 from board.usecases.alerts import WARN_ROWS
 from board.usecases.portfolio import PortfolioQuery
 from data_access import queries
@@ -26,6 +26,8 @@ def warm(svc, as_of: dt.date, progress: Callable[[int, int], None] | None = None
     codes = [root.iloc[0], *units.loc[units["parent_code"] == root.iloc[0], "unit_code"]]
     svc.duration_model(as_of)
     week, month = last_complete("week", as_of), last_complete("month", as_of)  # the 三通报 page's defaults
+    this = period_containing("week", as_of)
+    running = Period("week", this.start, min(this.end, as_of), this.label)  # the wall's ◆ 截至今日
     # every week the 三通报 picker offers: its open overdue counts are stored once for all units and workers
     picked = week
     for _ in range(WEEKS_OFFERED):
@@ -50,6 +52,7 @@ def warm(svc, as_of: dt.date, progress: Callable[[int, int], None] | None = None
                 for period in (week, month):
                     svc.ranking(period, code)
                     svc.ranking_history(period, code)
+                svc.ranking(running, code)
                 done += 1
                 if progress:
                     progress(done, total)
