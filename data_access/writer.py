@@ -74,8 +74,19 @@ def write_tables(
             rollup.rebuild(conn)
         elif case_ids:  # later imports move the rollup by what their cases took away and brought
             rollup.apply_delta(conn, before, rollup.contributions(conn, case_ids))
+    if bulk:
+        analyze(conn, [*bulk, StageDaily.__table__])
     set_meta(conn, {"data_version": data_version})
     return written
+
+
+def analyze(conn: Connection, tables: Iterable[Table]) -> None:
+    """Fresh planner statistics after a bulk write on PostgreSQL. Without them (autovacuum off, or not yet run)
+    the planner guesses 100 k rows for a handful of case ids and compiles every query with JIT: a daily file into
+    a freshly loaded 1 M-case database spent 26 s in four such DELETE and SELECT statements."""
+    if conn.dialect.name == "postgresql":
+        for table in tables:
+            conn.exec_driver_sql(f"ANALYZE {table.name}")
 
 
 @contextmanager

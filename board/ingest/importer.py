@@ -41,11 +41,9 @@ def import_path(
 ) -> ImportResult:
     """Import a CSV folder or XLSX workbook in the interchange format — or, with a mapping `profile`, another
     system's export; raises ImportRejected listing every bad row."""
-    with session_scope(engine) as session:
-        ref = _reference(session)
     if profile is None:
         raw = interchange.read_fileset(path, progress)
-        typed, problems = validate(raw, rules, ref, progress)
+        typed, problems = validate(raw, rules, _reference(engine, raw), progress)
     else:
         spec = load_profile(profile)
         with session_scope(engine) as session:
@@ -54,7 +52,7 @@ def import_path(
         progress("读取文件", 0, 1)
         raw, problems, header_of = read_with_profile(Path(path), spec, codes)
         progress("读取文件", 1, 1)
-        typed, checked = validate(raw, rules, ref, progress)
+        typed, checked = validate(raw, rules, _reference(engine, raw), progress)
         problems += in_source_terms(checked, Path(path).name, header_of)
     read_in = interchange.encodings(raw)
     if profile is not None:  # one file read into two sheets: name the file once
@@ -122,13 +120,27 @@ def _case_attrs(engine: Engine, frames: dict[str, pd.DataFrame]) -> pd.DataFrame
     return pd.concat(parts, ignore_index=True)
 
 
-def _reference(session) -> Reference:
-    return Reference(
-        units=dict(session.execute(select(Unit.unit_code, Unit.parent_code)).all()),
-        cases=dict(session.execute(select(Case.case_id, Case.customer_class)).all()),
-        substations=set(session.scalars(select(Substation.substation_code))),
-        feeders=set(session.scalars(select(Feeder.feeder_code))),
-    )
+def _reference(engine: Engine, raw: dict[str, pd.DataFrame]) -> Reference:
+    """What the file set may refer to in the database. Of the stored cases only those its stage rows name: a
+    daily file of 3,000 cases looks up 3,000, not the million already there (3.4 s on PostgreSQL)."""
+    named = raw["stages"]["case_id"].astype(str).str.strip().unique() if "stages" in raw else []
+    with session_scope(engine) as session:
+        if len(named) > _LOOKUP_LIMIT:  # a first load: one pass over the table is cheaper than many IN lists
+            cases = dict(session.execute(select(Case.case_id, Case.customer_class)).all())
+        else:
+            ids, cases = sorted(named), {}
+            for i in range(0, len(ids), 900):
+                stmt = select(Case.case_id, Case.customer_class).where(Case.case_id.in_(ids[i : i + 900]))
+                cases.update(session.execute(stmt).all())
+        return Reference(
+            units=dict(session.execute(select(Unit.unit_code, Unit.parent_code)).all()),
+            cases=cases,
+            substations=set(session.scalars(select(Substation.substation_code))),
+            feeders=set(session.scalars(select(Feeder.feeder_code))),
+        )
+
+
+_LOOKUP_LIMIT = 50_000
 
 
 def export_data(engine: Engine, folder: str | Path, progress: Progress = silent) -> list[Path]:

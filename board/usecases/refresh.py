@@ -22,9 +22,9 @@ from board.domain.duration import fit, model_to_json
 from board.domain.measures import case_measures, party_days
 from board.domain.portfolio import progress_strips
 from board.domain.status import stage_status
-from data_access import queries, read_writes
+from data_access import queries, read_writes, writer
 from data_access.models import Case
-from data_access.read_tables import FINAL_DAY, PARTIES, ReadCase, ReadState
+from data_access.read_tables import FINAL_DAY, PARTIES, ReadCase, ReadStage, ReadState
 
 DURATION_BLOB = "duration"
 SAMPLE_BLOB = "duration_sample"
@@ -95,6 +95,7 @@ def refresh(svc, as_of: dt.date, progress: Callable[[int, int], None] | None = N
                     counts["open_stages"] += read_writes.write_stages(conn, open_rows)
             if progress:
                 progress(i + 1, len(units))
+        writer.analyze(conn, [ReadCase.__table__, ReadStage.__table__])
         seconds = time.perf_counter() - t0
         read_writes.write_state(conn, FINAL_DAY, key, seconds)
         read_writes.write_state(conn, day, key, seconds)
