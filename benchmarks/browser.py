@@ -78,10 +78,11 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def start_server(args, port: int) -> subprocess.Popen:
+def start_server(args, port: int, extra_env: dict | None = None) -> subprocess.Popen:
     env = {k: v for k, v in os.environ.items() if not k.startswith("BOARD_")}
     env.update(BOARD_AUTH="0", BOARD_DATABASE_URL=args.database_url, BOARD_DATA_DIR=args.data_dir,
                BOARD_AS_OF=args.as_of, PYTHONPATH=str(args.tree))  # fmt: skip
+    env.update(extra_env or {})
     if args.redis_url:
         env["BOARD_REDIS_URL"] = args.redis_url
     cmd = [sys.executable, "-m", "gunicorn", "-w", str(args.workers), "-b", f"127.0.0.1:{port}", "--timeout", "900",

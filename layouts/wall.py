@@ -27,7 +27,8 @@ def parse_wall(query: dict) -> dict:
         except (ValueError, IndexError):
             seconds.append(DEFAULT_SECONDS)
     try:
-        refresh = min(max(int(query.get("refresh", 60)), 5), 3600)
+        # down to 1 s (a soak compresses days into an hour): the timer pauses while a refresh runs
+        refresh = min(max(int(query.get("refresh", 60)), 1), 3600)
     except ValueError:
         refresh = 60
     try:

@@ -19,9 +19,9 @@ def test_masking_keeps_place_and_trade_hides_brand_and_given_name():
 
 
 def test_wall_url_config_with_bad_values_falls_back():
-    cfg = parse_wall({"views": "kpi,bogus,capacity", "seconds": "10,x", "refresh": "1", "reload_hours": "abc"})
+    cfg = parse_wall({"views": "kpi,bogus,capacity", "seconds": "10,x", "refresh": "0", "reload_hours": "abc"})
     assert cfg["views"] == ["kpi", "capacity"] and cfg["seconds"] == [10, 30]
-    assert cfg["refresh"] == 5 and cfg["reload_hours"] == 6.0
+    assert cfg["refresh"] == 1 and cfg["reload_hours"] == 6.0
 
 
 def test_refresh_builds_once_then_redraws_nothing_until_data_changes(demo_settings):
