@@ -20,16 +20,23 @@ from board.domain.alerts import (
 )  # fmt: skip
 from board.usecases.alerts import WARN_ROWS
 from board.usecases.service import BoardService
-from layouts.common import notices
+from layouts.common import as_of_value, notices
 from layouts.figures import empty_figure, heatmap_figure, trend_figure
 from layouts.ids.alerts import DRILL_UNIT, Alerts, drill_unit
 from layouts.urlstate import to_search
 
-from .common import case_filter, download_table, register_export, register_unit_options, resolve_unit
+from .common import (
+    case_filter,
+    download_table,
+    register_as_of_value,
+    register_export,
+    register_unit_options,
+    resolve_unit,
+)
 from .errors import friendly_error
 
 FILTER_INPUTS = [
-    Input(Alerts.UNIT, "value"), Input(Alerts.AS_OF, "date"), Input(Alerts.PERIOD, "value"),
+    Input(Alerts.UNIT, "value"), Input(as_of_value(Alerts.AS_OF), "data"), Input(Alerts.PERIOD, "value"),
     Input(Alerts.VOLTAGE, "value"), Input(Alerts.CLASS, "value"), Input(Alerts.KEY, "value"),
     Input(Alerts.METRIC, "value"),
 ]  # fmt: skip
@@ -166,6 +173,7 @@ def export_rows(rows: list[dict], fmt: str) -> dict:
 
 def register(app: Dash, svc: BoardService) -> None:
     """Attach the 超时预警 callbacks to an app."""
+    register_as_of_value(app, Alerts.AS_OF)
     register_unit_options(app, svc, Alerts.UNIT, Alerts.URL)
 
     @app.callback(

@@ -13,11 +13,11 @@ from board.domain.capacity import CLASS_NAMES, candidates, check_load
 from board.domain.geo import parse_path
 from board.usecases.service import BoardService
 from layouts.capacity_figures import capacity_map, class_share, substation_bars, supply_demand
-from layouts.common import notices
+from layouts.common import as_of_value, notices
 from layouts.figures import empty_figure
 from layouts.ids.capacity import Capacity
 
-from .common import download_table, register_export
+from .common import download_table, register_as_of_value, register_export
 from .errors import friendly_error
 
 _CODE_IN_HOVER = re.compile(r"（([A-Za-z0-9_\-]+)）")
@@ -216,7 +216,12 @@ def export_assets(rows: list[dict], fmt: str) -> dict:
 
 def register(app: Dash, svc: BoardService) -> None:
     """Attach the 可开放容量 callbacks to an app."""
-    filters = [Input(Capacity.AS_OF, "date"), Input(Capacity.SUBSTATION, "value"), Input(Capacity.CLASSES, "value")]
+    register_as_of_value(app, Capacity.AS_OF)
+    filters = [
+        Input(as_of_value(Capacity.AS_OF), "data"),
+        Input(Capacity.SUBSTATION, "value"),
+        Input(Capacity.CLASSES, "value"),
+    ]
 
     @app.callback(
         Output(Capacity.NOTICE, "children"),

@@ -12,6 +12,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from board.domain import inert
 from board.usecases.service import BoardService
 from data_access.queries import CaseFilter, OutOfScope, Scope, UnknownUnit
+from layouts.common import as_of_value
 
 
 def resolve_unit(svc: BoardService, unit: str | None, requested: str | None, messages: list[str]) -> Scope:
@@ -80,5 +81,19 @@ def register_print_button(app: Dash, button_id: str) -> None:
         "function(n) { if (n) { window.print(); } return ''; }",
         Output(button_id, "title"),
         Input(button_id, "n_clicks"),
+        prevent_initial_call=True,
+    )
+
+
+def register_as_of_value(app: Dash, as_of_id: str) -> None:
+    """Copy a date picker's value into its store only when it changes (see layouts.common.as_of_picker)."""
+    app.clientside_callback(
+        """function (date, current) {
+            const value = date || null;
+            return value === (current || null) ? window.dash_clientside.no_update : value;
+        }""",
+        Output(as_of_value(as_of_id), "data"),
+        Input(as_of_id, "date"),
+        State(as_of_value(as_of_id), "data"),
         prevent_initial_call=True,
     )

@@ -10,11 +10,11 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from board.config import LOCAL_TZ
 from board.usecases.service import BoardService
-from layouts.common import kpi_tiles, notices
+from layouts.common import as_of_value, kpi_tiles, notices
 from layouts.ids.home import Home
 from layouts.urlstate import to_search
 
-from .common import register_unit_options, resolve_unit
+from .common import register_as_of_value, register_unit_options, resolve_unit
 from .errors import friendly_error
 
 
@@ -75,6 +75,7 @@ def _unit_table(svc: BoardService, root: str, day: dt.date, period: int):
 
 def register(app: Dash, svc: BoardService) -> None:
     """Attach the home page callbacks to an app."""
+    register_as_of_value(app, Home.AS_OF)
 
     register_unit_options(app, svc, Home.UNIT, Home.URL)
 
@@ -86,7 +87,7 @@ def register(app: Dash, svc: BoardService) -> None:
         Output(Home.STAMP, "children"),
         Output(Home.URL, "search"),
         Input(Home.UNIT, "value"),
-        Input(Home.AS_OF, "date"),
+        Input(as_of_value(Home.AS_OF), "data"),
         Input(Home.PERIOD, "value"),
         Input(Home.REFRESH, "n_intervals"),
         State(Home.REQUESTED, "data"),

@@ -16,14 +16,14 @@ from board.domain.portfolio import PortfolioFilter
 from board.domain.rules import CASE_STATUS_NAMES, CLASS_NAMES
 from board.usecases.service import BoardService, PortfolioQuery
 from layouts.case_page import date_text
-from layouts.common import graph_config, notices
+from layouts.common import as_of_value, graph_config, notices
 from layouts.figures import empty_figure
 from layouts.ids.progress import Progress
 from layouts.progress import PARTIES, RISKS, STATES
 from layouts.progress_figures import duration_figure, party_figure, wait_figure
 from layouts.urlstate import parse_params, to_search
 
-from .common import register_unit_options, resolve_unit
+from .common import register_as_of_value, register_unit_options, resolve_unit
 from .errors import friendly_error
 
 BLOCK = 100  # rows per request of the grid (its cacheBlockSize)
@@ -189,6 +189,7 @@ def calculate(svc: BoardService, capacity_text, voltage, as_of) -> tuple:
 
 def register(app: Dash, svc: BoardService) -> None:
     """Attach the 双链进度 callbacks to an app."""
+    register_as_of_value(app, Progress.AS_OF)
     register_unit_options(app, svc, Progress.UNIT, Progress.URL)
 
     @app.callback(
@@ -199,7 +200,7 @@ def register(app: Dash, svc: BoardService) -> None:
         Output(Progress.PARTIES, "figure"),
         Output(Progress.URL, "search"),
         Input(Progress.UNIT, "value"),
-        Input(Progress.AS_OF, "date"),
+        Input(as_of_value(Progress.AS_OF), "data"),
         Input(Progress.STATES, "value"),
         Input(Progress.APPLIED, "start_date"),
         Input(Progress.APPLIED, "end_date"),

@@ -12,14 +12,14 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from board.domain.rankings import MEASURES, RATES, REPORT_NAMES, Period, last_complete, parse_period, summary
 from board.usecases.service import BoardService
-from layouts.common import notices
+from layouts.common import as_of_value, notices
 from layouts.figures import empty_figure
 from layouts.ids.rankings import Rankings
 from layouts.report_tables import display_table, ranking_workbook
 from layouts.theme import template_for
 from layouts.urlstate import to_search
 
-from .common import register_print_button, resolve_unit
+from .common import register_as_of_value, register_print_button, resolve_unit
 from .errors import friendly_error
 
 KEY = {"week": "on_time_rate", "month": "score", "quarter": "score"}
@@ -121,10 +121,11 @@ def _history(history: pd.DataFrame, kind: str) -> go.Figure:
 
 def register(app: Dash, svc: BoardService) -> None:
     """Attach the 三通报 callbacks to an app."""
+    register_as_of_value(app, Rankings.AS_OF)
 
     @app.callback(
         Output(Rankings.PERIOD, "options"), Output(Rankings.PERIOD, "value"), Output(Rankings.UNIT, "options"),
-        Input(Rankings.KIND, "value"), Input(Rankings.AS_OF, "date"), State(Rankings.PERIOD, "value"),
+        Input(Rankings.KIND, "value"), Input(as_of_value(Rankings.AS_OF), "data"), State(Rankings.PERIOD, "value"),
     )  # fmt: skip
     def on_kind(kind, as_of, current):
         return update_options(svc, kind, as_of, current)

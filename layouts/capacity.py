@@ -9,7 +9,7 @@ from dash import dcc, html
 from board.domain.capacity import CLASS_NAMES
 from layouts.urlstate import parse_params
 
-from .common import GRID_OPTIONS, graph_config
+from .common import GRID_OPTIONS, as_of_picker, graph_config
 from .ids.capacity import Capacity
 
 TITLE = "可开放容量"
@@ -36,13 +36,7 @@ def layout(**query) -> html.Div:
             dbc.Col(
                 [
                     dbc.Label("数据截至"),
-                    dcc.DatePickerSingle(
-                        id=Capacity.AS_OF,
-                        date=state.as_of,
-                        display_format="YYYY-MM-DD",
-                        placeholder="今天",
-                        clearable=True,
-                    ),
+                    *as_of_picker(Capacity.AS_OF, state.as_of),
                 ],
                 md=2,
             ),

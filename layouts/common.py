@@ -30,6 +30,21 @@ def scope_placeholder() -> str:
     return "全公司" if access.current().unit is None else "本单位及下级"
 
 
+def as_of_value(as_of_id: str) -> str:
+    """Id of the store that holds a date picker's value as the page's callbacks read it."""
+    return f"{as_of_id}-value"
+
+
+def as_of_picker(as_of_id: str, as_of: dt.date | None) -> list:
+    """The as-of date picker and the store its callbacks read. Dash 4's picker sends an empty date again when it
+    mounts; the store takes only real changes (callbacks.common.register_as_of_value), so opening a page does
+    not run its callbacks twice."""
+    return [
+        dcc.DatePickerSingle(id=as_of_id, date=as_of, display_format="YYYY-MM-DD", placeholder="今天", clearable=True),
+        dcc.Store(id=as_of_value(as_of_id), data=as_of.isoformat() if as_of else None),
+    ]
+
+
 def filter_bar(
     unit_id: str, as_of_id: str, period_id: str | None, unit: str | None, as_of: dt.date | None, period: int = 30
 ) -> dbc.Row:
@@ -37,9 +52,7 @@ def filter_bar(
     cols = [
         dbc.Col([dbc.Label("供电单位", html_for=unit_id),
                  dcc.Dropdown(id=unit_id, value=unit, clearable=False, placeholder=scope_placeholder())], md=4),
-        dbc.Col([dbc.Label("数据截至", html_for=as_of_id),
-                 dcc.DatePickerSingle(id=as_of_id, date=as_of, display_format="YYYY-MM-DD",
-                                      placeholder="今天", clearable=True)], md=3),
+        dbc.Col([dbc.Label("数据截至", html_for=as_of_id), *as_of_picker(as_of_id, as_of)], md=3),
     ]  # fmt: skip
     if period_id:
         options = [{"label": PERIOD_LABELS[p], "value": p} for p in PERIODS]

@@ -8,7 +8,7 @@ from dash import dcc, html
 from board.domain.rankings import KIND_NAMES
 from layouts.urlstate import parse_params
 
-from .common import graph_config, scope_placeholder
+from .common import as_of_picker, graph_config, scope_placeholder
 from .ids.rankings import Rankings
 
 TITLE = "三通报"
@@ -29,8 +29,7 @@ def layout(**query) -> html.Div:
             dbc.Col([dbc.Label("排名范围（对其下级单位排名）"),
                      dcc.Dropdown(id=Rankings.UNIT, value=state.unit, clearable=False,
                                   placeholder=scope_placeholder())], md=4),
-            dbc.Col([dbc.Label("数据截至"), dcc.DatePickerSingle(id=Rankings.AS_OF, date=state.as_of,
-                     display_format="YYYY-MM-DD", placeholder="今天", clearable=True)], md=2),
+            dbc.Col([dbc.Label("数据截至"), *as_of_picker(Rankings.AS_OF, state.as_of)], md=2),
         ],
         className="g-3 mb-3 no-print",
     )  # fmt: skip

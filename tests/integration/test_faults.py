@@ -235,10 +235,10 @@ def test_flt004_midnight_the_wall_moves_to_the_new_day_without_a_cold_start(demo
 
 
 def _callback_body(app, output: str, values: dict) -> dict:
-    from tests.security.conftest import _outputs
+    from tests.security.conftest import _outputs, given
 
     dep = next(d for d in app._callback_list if output in d["output"])
-    fill = lambda items: [{**i, "value": values.get(f"{i['id']}.{i['property']}")} for i in items]  # noqa: E731
+    fill = lambda items: [{**i, "value": given(values, f"{i['id']}.{i['property']}")} for i in items]  # noqa: E731
     inputs = fill(dep["inputs"])
     return {"output": dep["output"], "outputs": _outputs(dep["output"]), "inputs": inputs, "state": fill(dep["state"]),
             "changedPropIds": [f"{inputs[0]['id']}.{inputs[0]['property']}"]}  # fmt: skip

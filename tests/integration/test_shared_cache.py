@@ -19,7 +19,7 @@ import pytest
 from board.usecases.refresh import refresh
 from board.usecases.service import BoardService
 from board.web.app import create_app
-from tests.security.conftest import _outputs
+from tests.security.conftest import _outputs, given
 
 REDIS_URL = os.environ.get("BOARD_TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
 ROOT = Path(__file__).resolve().parents[2]
@@ -65,8 +65,8 @@ def _kpis_request(settings) -> bytes:
     app = create_app(settings)
     dep = next(d for d in app._callback_list if "home-kpis.children" in d["output"])
     values = {"home-as-of.date": "2026-11-20", "home-period.value": 30}
-    inputs = [{**i, "value": values.get(f"{i['id']}.{i['property']}")} for i in dep["inputs"]]
-    state = [{**s, "value": values.get(f"{s['id']}.{s['property']}")} for s in dep["state"]]
+    inputs = [{**i, "value": given(values, f"{i['id']}.{i['property']}")} for i in dep["inputs"]]
+    state = [{**s, "value": given(values, f"{s['id']}.{s['property']}")} for s in dep["state"]]
     body = {"output": dep["output"], "outputs": _outputs(dep["output"]), "inputs": inputs, "state": state,
             "changedPropIds": [f"{inputs[0]['id']}.{inputs[0]['property']}"]}  # fmt: skip
     return json.dumps(body).encode()
