@@ -33,8 +33,10 @@ def capacity_map(
     location: tuple[float, float] | None = None,
     tiles: str = "",
 ) -> go.Figure:
-    """The map; `map.style` is always white-bg so it renders offline, an intranet tile URL may go underneath."""
+    """The map; `map.style` is always white-bg so it renders offline, an intranet tile URL may go underneath.
+    The wall's copy carries no hover text: nobody hovers a wall, and the text was 90 % of its 850 KB."""
     fig = go.Figure()
+    hover = theme != "wall"
     if areas and areas.get("features"):
         ids = [f.get("id") or f["properties"].get("unit_code") for f in areas["features"]]
         names = [f["properties"].get("name", "") for f in areas["features"]]
@@ -44,11 +46,12 @@ def capacity_map(
                 locations=ids,
                 z=[1] * len(ids),
                 featureidkey="id",
-                text=names,
+                text=names if hover else None,
                 showscale=False,
                 colorscale=[[0, AREA_FILL[theme == "wall"]], [1, AREA_FILL[theme == "wall"]]],
                 marker=dict(opacity=0.6, line=dict(color=AREA_LINE[theme == "wall"], width=1)),
-                hovertemplate="%{text}<extra>服务区</extra>",
+                hovertemplate="%{text}<extra>服务区</extra>" if hover else None,
+                hoverinfo=None if hover else "skip",
                 name="服务区",
                 showlegend=False,
             )
@@ -62,8 +65,8 @@ def capacity_map(
                 lat=lat,
                 mode="lines",
                 line=dict(width=3, color=CAPACITY_COLORS[klass]),
-                text=text,
-                hoverinfo="text",
+                text=text if hover else None,
+                hoverinfo="text" if hover else "skip",
                 name=f"线路·{CLASS_NAMES[klass]}",
             )
         )
@@ -94,8 +97,10 @@ def capacity_map(
                     for c, n, k, f in zip(
                         points["case_id"], points["customer_name"], points["capacity_kva"], points["feeder_code"]
                     )
-                ],
-                hoverinfo="text",
+                ]
+                if hover
+                else None,
+                hoverinfo="text" if hover else "skip",
                 name="在途报装",
             )
         )
@@ -109,8 +114,8 @@ def capacity_map(
                 color=[CAPACITY_COLORS[c] for c in subs["cap_class"]],
             ),
             customdata=subs["substation_code"],
-            hovertext=[_sub_hover(r) for r in subs.itertuples()],
-            hoverinfo="text",
+            hovertext=[_sub_hover(r) for r in subs.itertuples()] if hover else None,
+            hoverinfo="text" if hover else "skip",
             name="变电站",
         )
     )
