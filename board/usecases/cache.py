@@ -7,6 +7,7 @@ skipped with one warning: the view is computed and served, only slower.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import logging
 import pickle
@@ -20,6 +21,19 @@ MAX_BYTES = 64 * 2**20  # a value larger than this is served but not stored (the
 TIMEOUT = 7 * 24 * 3600  # old versions age out by themselves
 RECENT_BYTES = 96 * 2**20  # per worker: the pickled size of the entries kept in process
 BIG_SECONDS = 300  # how long the one oversized value stays in a worker
+
+
+@functools.cache
+def code_fingerprint() -> str:
+    """A digest of the board's own source: entries written by another release (figures of an older layout, say)
+    are not served after an upgrade, even while the data stay the same."""
+    root = Path(__file__).resolve().parents[2]
+    digest = hashlib.sha256()
+    for folder in ("board", "data_access", "layouts", "callbacks"):
+        for path in sorted((root / folder).rglob("*.py")):
+            digest.update(str(path.relative_to(root)).encode())
+            digest.update(path.read_bytes())
+    return digest.hexdigest()[:12]
 
 
 class ViewCache:

@@ -135,6 +135,7 @@ class ServiceCore:
         rules change makes old entries unreachable) and by the scope the caller gets for `unit` — resolved first,
         so a unit outside the caller's subtree is refused before any entry is read, and everyone who sees the
         same scope (with the same masking) shares one entry."""
+        from board.usecases.cache import code_fingerprint
         from board.usecases.refresh import version_key
 
         # the version in the key and the rows behind the value come from one state of the database
@@ -143,7 +144,7 @@ class ServiceCore:
             if scoped:
                 scope = self.scope(unit)
                 where = (scope.root, scope.masked)
-            parts = (version_key(self), *key, where)
+            parts = (version_key(self), *key, where, code_fingerprint())
             return self.view_cache.get_or_compute(parts, compute)
 
     @cached_property
