@@ -369,8 +369,10 @@ def test_flt006_postgres_connections_killed_under_load(demo_settings, tmp_path):
         admin.dispose()
     seen = {o for _t, _k, o in outcomes}
     counts = {o: sum(1 for _t, _k, x in outcomes if x == o) for o in sorted(seen)}
-    print(f"flt006: {killed} connections killed in 8 s; {len(outcomes)} requests {counts}; {len(messages)} pushes, "
-          f"{len(failed_runs)} of 12 notify runs failed {failed_runs}")  # the README's figures (pytest -s)
+    print(
+        f"flt006: {killed} connections killed in 8 s; {len(outcomes)} requests {counts}; {len(messages)} pushes, "
+        f"{len(failed_runs)} of 12 notify runs failed {failed_runs}"
+    )  # the README's figures (pytest -s)
     assert killed > 0 and "ok" in seen
     assert seen <= {"ok", "unavailable", "stale"}, sorted(seen)
     assert after == ["ok"] * 24, after

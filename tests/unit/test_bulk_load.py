@@ -76,3 +76,33 @@ def test_daily_file_that_changes_cases_moves_the_rollup_like_a_rebuild(demo_sett
         rollup.rebuild(conn)
     pd.testing.assert_frame_equal(after, _rollup(any_svc.engine), check_dtype=False)
     assert not before.equals(after)
+
+
+def test_a_full_export_loaded_again_replaces_everything_in_bulk(demo_settings, any_svc, tmp_path, monkeypatch):
+    """Re-importing every stored case (the same export, or a monthly full one) clears the two tables and takes the
+    first load's bulk path; it must leave what a first load of the new files leaves."""
+    from data_access import writer
+
+    export_data(BoardService(demo_settings).engine, tmp_path / "all")
+    import_path(any_svc.engine, tmp_path / "all", any_svc.rules)
+    stages = pd.read_csv(tmp_path / "all" / "stages.csv", dtype=str, keep_default_na=False)
+    stages.loc[stages.index[::7], "attempts"] = "3"  # the new export differs from the stored data
+    (tmp_path / "again").mkdir()
+    for name in ("units", "substations", "feeders", "cases"):
+        (tmp_path / "again" / f"{name}.csv").write_bytes((tmp_path / "all" / f"{name}.csv").read_bytes())
+    stages.to_csv(tmp_path / "again" / "stages.csv", index=False)
+    took = []
+    real = writer._replaces_every_case
+    monkeypatch.setattr(
+        writer, "_replaces_every_case", lambda conn, frames: took.append(real(conn, frames)) or took[-1]
+    )
+    result = import_path(any_svc.engine, tmp_path / "again", any_svc.rules)
+    assert took == [True] and result.written["stages"] == len(stages)
+    after = _rollup(any_svc.engine)
+    with any_svc.engine.begin() as conn:
+        rollup.rebuild(conn)
+    pd.testing.assert_frame_equal(after, _rollup(any_svc.engine), check_dtype=False)
+    stored = pd.read_sql("SELECT COUNT(*) AS n, SUM(attempts) AS a FROM stages", any_svc.engine).iloc[0]
+    assert stored["n"] == len(stages) and stored["a"] == pd.to_numeric(stages["attempts"].replace("", "1")).sum()
+    names = lambda t: {ix["name"] for ix in inspect(any_svc.engine).get_indexes(t.name)}  # noqa: E731
+    assert {ix.name for ix in Stage.__table__.indexes} <= names(Stage.__table__)
