@@ -1,7 +1,9 @@
 """What a user's new filter, sort, page or drill-down costs the server when nothing is cached (the view cache is
 emptied before every call), in process on an existing database with a built read model:
 
-    python benchmarks/interactions.py sqlite:////work/bench1m/board.sqlite /tmp/ia-cache
+    python benchmarks/interactions.py sqlite:////work/bench1m/board.sqlite /tmp/ia-cache [AS_OF]
+
+AS_OF is the day the read model was built for (default 2026-11-20).
 """
 
 import datetime as dt
@@ -16,8 +18,8 @@ from data_access import queries
 
 url = sys.argv[1]
 ddir = sys.argv[2]
-svc = BoardService(Settings(database_url=url, data_dir=ddir, as_of="2026-11-20", auth=False))
-D = dt.date(2026, 11, 20)
+D = dt.date.fromisoformat(sys.argv[3]) if len(sys.argv) > 3 else dt.date(2026, 11, 20)
+svc = BoardService(Settings(database_url=url, data_dir=ddir, as_of=D.isoformat(), auth=False))
 svc.calendar
 svc.rules
 svc.read_day(D)

@@ -38,10 +38,11 @@ def make_engine(url: str) -> Engine:
     return create_engine(url, pool_pre_ping=True)
 
 
-# 6: users, wall_tokens, audit_log; 7: managed by Alembic (data_access/migrations), read model; 8: outbox claims.
+# 6: users, wall_tokens, audit_log; 7: managed by Alembic (data_access/migrations), read model; 8: outbox claims; 9: the
+# drill-down index in every database.
 # A table or column change is a new migration; a demo database of another version is rebuilt by `board demo
 # --if-missing`.
-SCHEMA_VERSION = "8"
+SCHEMA_VERSION = "9"
 
 
 def init_db(engine: Engine) -> None:

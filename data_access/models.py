@@ -85,6 +85,8 @@ class Stage(Base):
         Index("ix_stages_case", "case_id", "stage_code", unique=True),
         Index("ix_stages_unit_finished", "unit_code", "finished_on"),
         Index("ix_stages_finished", "finished_on"),
+        # the 超时预警 drill-down: one stage of a unit's subtree finished in a period
+        Index("ix_stages_unit_stage_finished", "unit_code", "stage_code", "finished_on"),
         Index(
             "ix_stages_open",
             "unit_code",

@@ -72,18 +72,36 @@ def progress_strips(stages: pd.DataFrame, classes: pd.Series, rules: Rules) -> p
 
 
 def where_cases_wait(stages: pd.DataFrame, rules: Rules) -> pd.DataFrame:
-    """For each stage of both chains in process order: open cases there now, median and max elapsed."""
+    """For each stage of both chains in process order: open cases there now, median and max elapsed. A row
+    with a count `n` stands for n stages alike (the read model counts them in SQL)."""
     open_ = stages[stages["state"].astype(str) == "open"]
-    grouped = open_.groupby("stage_code")["elapsed"]
-    out = pd.DataFrame({"open_cases": grouped.size(), "median_elapsed": grouped.median(), "max_elapsed": grouped.max()})
+    n = open_["n"] if "n" in open_ else pd.Series(1, index=open_.index)
+    open_ = open_.assign(n=n.astype("int64"))
+    out = pd.DataFrame({
+        "open_cases": open_.groupby("stage_code")["n"].sum(),
+        "median_elapsed": pd.Series({c: _weighted_median(g) for c, g in open_.groupby("stage_code")}, dtype=float),
+        "max_elapsed": open_.groupby("stage_code")["elapsed"].max(),
+    })  # fmt: skip
     codes = rules.codes_for("high") + rules.codes_for("low_resident")
     out = out.reindex(codes)
     out["open_cases"] = out["open_cases"].fillna(0).astype(int)
     out["name"] = [rules.stage_name(c) for c in codes]
     out["chain"] = [rules.stage_info[c]["chain"] for c in codes]
-    overdue = open_[open_["status"].astype(str) == "overdue"].groupby("stage_code").size()
+    overdue = open_[open_["status"].astype(str) == "overdue"].groupby("stage_code")["n"].sum()
     out["overdue"] = overdue.reindex(codes).fillna(0).astype(int)
     return out.reset_index(names="stage_code")
+
+
+def _weighted_median(group: pd.DataFrame) -> float:
+    """The median of the values repeated by their counts, as numpy's median of the expanded values would be."""
+    g = group.dropna(subset=["elapsed"]).sort_values("elapsed")
+    total = int(g["n"].sum())
+    if total == 0:
+        return float("nan")
+    upto = g["n"].cumsum().to_numpy()
+    values = g["elapsed"].to_numpy(dtype=float)
+    at = lambda k: values[np.searchsorted(upto, k, side="right")]  # noqa: E731 - the k-th value, 0-based
+    return float(at(total // 2)) if total % 2 else (at(total // 2 - 1) + at(total // 2)) / 2
 
 
 def party_split(days: pd.DataFrame, units: pd.DataFrame, parent: str) -> pd.DataFrame:

@@ -67,9 +67,8 @@ class PortfolioViews:
             with session_scope(self.engine) as session:
                 cq = self._case_query(session, q, day)
                 units = queries.fetch_units(session)
-                count = queries.count_cases(session, cq)
+                count, days = queries.party_totals(session, cq)
                 stages = queries.open_stages_of(session, cq)
-                days = queries.party_totals(session, cq)
             split = party_split(days, units, cq.scope.root)
             return PortfolioSummary(cq.scope, units, count, where_cases_wait(stages, self.rules), split,
                                     utility_share(split))  # fmt: skip
