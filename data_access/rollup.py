@@ -8,6 +8,7 @@ from sqlalchemy import Connection, and_, bindparam, case, delete, func, insert, 
 from sqlalchemy.dialects import postgresql, sqlite
 
 from .models import Case, Stage, StageDaily
+from .values import native
 
 
 def voltage_band(voltage):
@@ -68,7 +69,7 @@ def apply_delta(conn: Connection, before: pd.DataFrame, after: pd.DataFrame) -> 
     delta = delta[(delta != 0).any(axis=1)].reset_index()  # a case sent again unchanged writes nothing
     if delta.empty:
         return
-    records = [dict(zip(KEYS + SUMS, (_plain(v) for v in row))) for row in delta[KEYS + SUMS].itertuples(index=False)]
+    records = [dict(zip(KEYS + SUMS, (native(v) for v in row))) for row in delta[KEYS + SUMS].itertuples(index=False)]
     for r in records:
         r.update({c: int(r[c]) for c in SUMS[:-1]})
     upsert = (postgresql.insert if conn.dialect.name == "postgresql" else sqlite.insert)(StageDaily)
@@ -84,14 +85,6 @@ def apply_delta(conn: Connection, before: pd.DataFrame, after: pd.DataFrame) -> 
             *(getattr(StageDaily, k) == bindparam(f"k_{k}") for k in KEYS), StageDaily.finished <= 0
         )
         conn.execute(emptied, shrunk)
-
-
-def _plain(value):
-    if isinstance(value, pd.Timestamp):
-        return value.date()
-    if isinstance(value, np.generic):
-        return value.item()
-    return value
 
 
 def from_frames(stages: pd.DataFrame, cases: pd.DataFrame) -> pd.DataFrame:

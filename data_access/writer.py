@@ -13,6 +13,7 @@ from sqlalchemy import Boolean, Connection, Integer, Table, delete, func, inspec
 from . import rollup
 from .models import CalendarDay, CalendarYear, Case, Feeder, Meta, Stage, StageDaily, Substation, Unit
 from .progress import Progress, silent
+from .values import native
 
 _CHUNK = 50_000
 # parents before children on insert; children before parents on delete
@@ -239,15 +240,7 @@ def _column_values(series: pd.Series, sqlite: bool) -> list:
     # date-times need converting, value by value
     if series.dtype != object or pd.api.types.infer_dtype(series, skipna=True) in ("string", "date", "empty"):
         return values
-    return [_native(v) for v in values]
-
-
-def _native(value):
-    if isinstance(value, np.generic):
-        return value.item()
-    if isinstance(value, dt.datetime):
-        return value.date()
-    return value
+    return [native(v) for v in values]
 
 
 def set_meta(conn: Connection, values: dict[str, str]) -> None:
@@ -261,11 +254,11 @@ def update_outcomes(conn: Connection, ids: Iterable[int], outcomes: pd.DataFrame
     rows = [
         {
             "_id": int(i),
-            "elapsed": _native(r.elapsed),
-            "elapsed_cd": _native(r.elapsed_cd),
-            "on_time": _native(r.on_time),
-            "entered_warning": _native(r.entered_warning),
-            "limit_days": _native(r.limit_days),
+            "elapsed": native(r.elapsed),
+            "elapsed_cd": native(r.elapsed_cd),
+            "on_time": native(r.on_time),
+            "entered_warning": native(r.entered_warning),
+            "limit_days": native(r.limit_days),
             "limit_unit": r.limit_unit,
         }  # fmt: skip
         for i, r in zip(ids, outcomes.astype(object).where(outcomes.notna(), None).itertuples())
