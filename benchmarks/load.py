@@ -156,8 +156,7 @@ class Client:
         sent: set[int] = set()
         pending = set(only_changed) if only_changed is not None else None
         while time.time() < self.deadline:
-            todo = [i for i, b in enumerate(bodies) if i not in sent and (
-                pending is None or any(_key(it) in pending for it in _flat(b.get("inputs", []))))]  # fmt: skip
+            todo = [i for i, b in enumerate(bodies) if i not in sent and (pending is None or _fed(b, pending))]
             if not todo:
                 return
             for i in todo:
@@ -167,6 +166,15 @@ class Client:
                     pending |= set(changed)
             if pending is None:
                 return
+
+
+def _fed(body: dict, changed: set[str]) -> bool:
+    """Whether the renderer would send this callback after `changed`: one of its inputs changed, or it is a grid's
+    block request whose query (a state) changed — the grid then purges its blocks and asks again."""
+    if any(_key(it) in changed for it in _flat(body.get("inputs", []))):
+        return True
+    asks_rows = any(it.get("property") == "getRowsRequest" for it in _flat(body.get("inputs", [])))
+    return asks_rows and any(_key(it) in changed for it in _flat(body.get("state", [])))
 
 
 def _flat(items):

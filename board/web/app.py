@@ -11,7 +11,7 @@ from board.config import Settings
 from board.usecases.service import BoardService
 from board.web import gate as web_auth
 from board.web import request_snapshot
-from layouts.theme import register_templates
+from layouts.theme import register_templates, warm_figures
 
 ASSETS = Path(__file__).resolve().parents[2] / "assets"
 APP_TITLE = "业扩报装可视化监管看板"
@@ -32,6 +32,7 @@ def create_app(settings: Settings | None = None, principal=None, snapshot_key: s
 
     settings = settings or Settings.from_env()
     register_templates()
+    warm_figures()  # in each worker before its first request, not during it
     app = Dash(
         __name__,
         use_pages=True,
