@@ -125,7 +125,9 @@ def _rows(cases: pd.DataFrame, names: dict, svc: BoardService, as_of) -> list[di
         .fillna("")
         .map(lambda s: "、".join(f"{c} {svc.rules.stage_name(c)}" for c in s.split(",") if c))
     )
-    base = [f"{c:.0f} / {b:.0f}" if c == c else "" for c, b in zip(top["customer_cd"], top["baseline_cd"])]
+    # an all-NULL column (a block of low-voltage cases) comes back as None, not NaN
+    base = [f"{c:.0f} / {b:.0f}" if pd.notna(c) and pd.notna(b) else ""
+            for c, b in zip(top["customer_cd"], top["baseline_cd"])]  # fmt: skip
     return pd.DataFrame(
         {
             "case_id": top["case_id"],
