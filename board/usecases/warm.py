@@ -19,6 +19,7 @@ WEEKS_OFFERED = 13  # the picker's 12 weeks and the one before the oldest (its c
 def warm(svc, as_of: dt.date, progress: Callable[[int, int], None] | None = None) -> dict:
     """Compute and store the default views; returns how many scopes and how long it took."""
     t0 = time.perf_counter()
+    svc.view_cache.sweep()
     units = svc.units()
     root = units.loc[units["parent_code"].isna(), "unit_code"]
     if root.empty:

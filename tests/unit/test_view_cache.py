@@ -48,3 +48,23 @@ def test_oversized_values_are_not_stored_but_reused_briefly(tmp_path, monkeypatc
     assert len(calls) == 1
     b.get_or_compute(("big",), compute)  # never written to the shared cache
     assert len(calls) == 2
+
+
+def test_the_file_cache_keeps_every_entry_and_a_sweep_removes_only_old_ones(tmp_path):
+    import os
+    import time
+
+    from board.usecases.cache import ViewCache
+
+    cache = ViewCache("", str(tmp_path))
+    for i in range(30):
+        cache.get_or_compute(("k", i), lambda i=i: i)
+    files = sorted(p for p in (tmp_path / "cache").iterdir() if p.is_file() and not p.name.startswith("__"))
+    assert len(files) == 30  # no entry limit: nothing was evicted
+    old = time.time() - 2 * 24 * 3600
+    for p in files[:10]:
+        os.utime(p, (old, old))
+    assert cache.sweep() == 10
+    fresh = ViewCache("", str(tmp_path))  # a process without the entries in memory reads them from the folder
+    kept = [i for i in range(30) if fresh.get_or_compute(("k", i), lambda: None) == i]
+    assert len(kept) == 20
