@@ -89,7 +89,8 @@ class DurationModel:
 
 
 def _held_out(case_ids: pd.Series) -> np.ndarray:
-    return np.array([zlib.crc32(str(c).encode()) % 5 == 0 for c in case_ids], dtype=bool)
+    # a plain list of str: iterating pandas' string array element by element cost 2 s at 800 k finished cases
+    return np.array([zlib.crc32(c.encode()) % 5 == 0 for c in case_ids.astype(str).tolist()], dtype=bool)
 
 
 def fit(cases: pd.DataFrame) -> DurationModel:
@@ -142,27 +143,34 @@ def forecast(
     Returns case_id, forecast_on, provisional."""  # fmt: skip
     a = np.datetime64(as_of, "D")
     ids = cases["case_id"].to_numpy()
-    index = {c: i for i, c in enumerate(ids)}
     n = len(ids)
     r = pd.Series(ids).map(ratio).fillna(1.0).to_numpy()
     finish: dict[str, np.ndarray] = {}
     provisional = np.zeros(n, dtype=bool)
-    st = stages[stages["case_id"].isin(index)]
+    high = cases["customer_class"].eq("high").to_numpy()
+    # each stage row's case position and dates found once, then picked per stage code: at 100 k open cases the
+    # per-code filter and id lookup over a million stage rows took most of a forecast
+    pos_all = pd.Index(ids).get_indexer(stages["case_id"])
+    mine = pos_all >= 0
+    pos_all = pos_all[mine]
+    started_all = stages["started_on"].to_numpy()[mine].astype("datetime64[D]")
+    done_all = stages["finished_on"].to_numpy()[mine].astype("datetime64[D]")
+    by_code = pd.Series(np.arange(pos_all.size)).groupby(stages["stage_code"].to_numpy()[mine]).indices
     frame = cases[["case_id", "customer_class", "capacity_kva", "works_type", "supply"]]
     for code in rules.process_order():
-        applies = cases["customer_class"].eq("high").to_numpy() == (code[0] in "GC")
+        applies = high == (code[0] in "GC")
         if not applies.any():
             continue
         limit, unit = rules.limits(frame.assign(stage_code=code))
         limit = np.nan_to_num(limit, nan=0.0)
         if rules.stage_info[code]["chain"] == "customer":
             limit = limit * r
-        rows = st[st["stage_code"] == code]
-        pos = rows["case_id"].map(index).to_numpy(dtype=int)
+        rows = by_code.get(code, np.empty(0, dtype=np.int64))
+        pos = pos_all[rows]
         started = np.full(n, np.datetime64("NaT"), dtype="datetime64[D]")
         done = np.full(n, np.datetime64("NaT"), dtype="datetime64[D]")
-        started[pos] = rows["started_on"].to_numpy().astype("datetime64[D]")
-        done[pos] = rows["finished_on"].to_numpy().astype("datetime64[D]")
+        started[pos] = started_all[rows]
+        done[pos] = done_all[rows]
         done[done > a] = np.datetime64("NaT")
         started[started > a] = np.datetime64("NaT")
         preds = [finish[p] for p, b in rules.interlocks if b == code and p in finish]
@@ -185,7 +193,7 @@ def forecast(
         finish[code] = np.where(~np.isnat(done), done, end)
         finish[code] = np.where(applies, finish[code], np.datetime64("NaT"))
     none = np.full(n, np.datetime64("NaT"), dtype="datetime64[D]")
-    final = np.where(cases["customer_class"].eq("high").to_numpy(), finish.get("G8", none), finish.get("L2", none))
+    final = np.where(high, finish.get("G8", none), finish.get("L2", none))
     return pd.DataFrame({"case_id": ids, "forecast_on": pd.to_datetime(final), "provisional": provisional})
 
 

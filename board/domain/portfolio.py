@@ -55,20 +55,30 @@ def apply_filter(cases: pd.DataFrame, f: PortfolioFilter) -> pd.DataFrame:
 def progress_strips(stages: pd.DataFrame, classes: pd.Series, rules: Rules) -> pd.Series:
     """Per case a compact strip `G1:o G2:x …|C1:n …` (grid chain | customer chain) of chip codes; stages without
     a record yet show as 未开始. `classes` maps case id to customer class."""
-    known = {
-        (c, k): CHIP.get((str(a), str(b)), "n")
-        for c, k, a, b in zip(stages["case_id"], stages["stage_code"], stages["state"], stages["status"])
-    }
-    out = {}
-    for klass, ids in classes.groupby(classes).groups.items():
-        codes = rules.codes_for(str(klass))
-        grid = [c for c in codes if rules.stage_info[c]["chain"] == "grid"]
-        cust = [c for c in codes if rules.stage_info[c]["chain"] == "customer"]
-        for case_id in ids:
-            g = " ".join(f"{c}:{known.get((case_id, c), 'ns')}" for c in grid)
-            k = " ".join(f"{c}:{known.get((case_id, c), 'ns')}" for c in cust)
-            out[case_id] = f"{g}|{k}"
-    return pd.Series(out, dtype=object)
+    # a case × stage table of chips filled column-wise: a Python loop over a million stage rows took 9 s
+    ids = pd.Index(classes.index)
+    all_codes = list(dict.fromkeys(c for k in classes.unique() for c in rules.codes_for(str(k))))
+    row = ids.get_indexer(stages["case_id"])
+    col = pd.Index(all_codes).get_indexer(stages["stage_code"])
+    hit = (row >= 0) & (col >= 0)
+    state, status = (stages[c].astype(str).to_numpy(dtype=object) for c in ("state", "status"))
+    chips = pd.Series((state + "|" + status)[hit]).map({f"{a}|{b}": v for (a, b), v in CHIP.items()})
+    chips = chips.fillna("n").to_numpy(dtype=object)
+    table = np.full((len(ids), len(all_codes)), "ns", dtype=object)
+    table[row[hit], col[hit]] = chips
+    out = np.empty(len(ids), dtype=object)
+    klass = classes.astype(str).to_numpy()
+    for k in np.unique(klass):
+        rows = klass == k
+        chains = []
+        for chain in ("grid", "customer"):
+            part = None
+            for c in (c for c in rules.codes_for(k) if rules.stage_info[c]["chain"] == chain):
+                piece = f"{c}:" + table[rows, all_codes.index(c)]
+                part = piece if part is None else part + " " + piece
+            chains.append(np.full(int(rows.sum()), "", dtype=object) if part is None else part)
+        out[rows] = chains[0] + "|" + chains[1]
+    return pd.Series(out, index=ids, dtype=object)
 
 
 def where_cases_wait(stages: pd.DataFrame, rules: Rules) -> pd.DataFrame:

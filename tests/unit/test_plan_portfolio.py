@@ -80,6 +80,20 @@ def test_strips_show_every_stage_of_the_class(rules):
     assert strips["H"].startswith("G1:ns G2:ns") and "|C1:ns" in strips["H"]
 
 
+def test_strips_map_every_chip_and_ignore_stray_rows(rules):
+    stages = pd.DataFrame({
+        "case_id": ["H", "H", "H", "H", "H", "X", "L"],
+        "stage_code": ["G1", "G2", "C1", "C2", "L1", "G1", "G1"],  # L1 is not a high stage; X is not asked for
+        "state": ["finished", "open", "open", "not_started", "open", "open", "open"],
+        "status": ["overdue", "overdue", "normal", "normal", "warning", "overdue", "overdue"],
+    })  # fmt: skip
+    strips = progress_strips(stages, pd.Series({"H": "high", "L": "low_resident"}), rules)
+    grid, customer = strips["H"].split("|")
+    assert grid.startswith("G1:l G2:x G3:ns") and customer.startswith("C1:n C2:ns C3:ns")
+    assert "L1" not in strips["H"] and strips["L"] == "L1:ns L2:ns|"  # no customer chain; its stray G1 row is not shown
+    assert set(strips.index) == {"H", "L"}
+
+
 def test_where_cases_wait_counts_open_stages(rules):
     stages = pd.DataFrame(
         {
