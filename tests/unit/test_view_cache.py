@@ -68,3 +68,17 @@ def test_the_file_cache_keeps_every_entry_and_a_sweep_removes_only_old_ones(tmp_
     fresh = ViewCache("", str(tmp_path))  # a process without the entries in memory reads them from the folder
     kept = [i for i in range(30) if fresh.get_or_compute(("k", i), lambda: None) == i]
     assert len(kept) == 20
+
+
+def test_a_new_data_version_lets_the_old_versions_go_from_the_process(tmp_path):
+    calls, compute = counter()
+    cache = ViewCache("", str(tmp_path))
+    for version in ("v1", "v2", "v3"):
+        cache.get_or_compute((version, "wall"), compute)
+        cache.get_or_compute((version, "map"), compute)
+    assert len(calls) == 6
+    assert len(cache._recent) == 2  # only v3's two entries stay in memory
+    cache.get_or_compute(("v3", "wall"), compute)
+    assert len(calls) == 6
+    cache.get_or_compute(("v1", "wall"), compute)  # an old snapshot's request still reads the shared cache
+    assert len(calls) == 6
