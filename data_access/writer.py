@@ -69,7 +69,9 @@ def write_tables(
     bulk = [Case.__table__, Stage.__table__] if empty_before else []
     # PostgreSQL would lock readers out of a live database while its indexes are rebuilt: keep them there
     deferred = [] if replaced_all and conn.dialect.name == "postgresql" else bulk
-    with _sqlite_bulk_memory(conn), _indexes_deferred(conn, deferred):
+    # the indexes are built after the bulk block's cache is given back: SQLite sorts an index of 11 M rows in
+    # small runs faster than in big ones (one index at 1 M cases: 36 s with the 2 MB default, 61 s with 256 MB)
+    with _indexes_deferred(conn, deferred), _sqlite_bulk_memory(conn):
         if replaced_all:
             conn.execute(delete(Stage))
             conn.execute(delete(Case))
@@ -112,7 +114,7 @@ def _replaces_every_case(conn: Connection, frames: dict[str, pd.DataFrame]) -> b
 
 @contextmanager
 def _sqlite_bulk_memory(conn: Connection):
-    """SQLite's default page cache is 2 MB: index builds and the rollup's GROUP BY of a bulk write spill to disk.
+    """SQLite's default page cache is 2 MB: the rollup's GROUP BY and the deletes of a bulk write spill to disk.
     Give the block 256 MB, then the connection's own setting back (temp_store cannot change inside a transaction)."""
     if conn.dialect.name != "sqlite":
         yield

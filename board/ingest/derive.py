@@ -27,10 +27,15 @@ def energized_on(cases: pd.DataFrame, stages: pd.DataFrame, rules: Rules) -> pd.
     """The finish date of each case's final stage (G8 for high voltage, L2 for low), NaT when not reached."""
     finals = rules.raw["final_stage"]
     final_code = np.where(cases["customer_class"].isin(HIGH_CLASSES), finals["high"], finals["low"])
-    wanted = pd.DataFrame({"case_id": cases["case_id"].to_numpy(), "stage_code": final_code})
-    done = stages.loc[stages["finished_on"].notna(), ["case_id", "stage_code", "finished_on"]]
-    hit = wanted.merge(done, on=["case_id", "stage_code"], how="left")
-    return pd.Series(hit["finished_on"].to_numpy(), index=cases.index, name="energized_on")
+    done = stages[stages["finished_on"].notna()]
+    pos = pd.Index(cases["case_id"]).get_indexer(done["case_id"])
+    mine = pos >= 0
+    final = np.zeros(len(done), dtype=bool)
+    final[mine] = done["stage_code"].to_numpy()[mine] == final_code[pos[mine]]
+    finished = pd.to_datetime(done["finished_on"]).to_numpy()
+    out = np.full(len(cases), np.datetime64("NaT"), dtype=finished.dtype)
+    out[pos[final]] = finished[final]
+    return pd.Series(out, index=cases.index, name="energized_on")
 
 
 def unknown_year_problems(stages: pd.DataFrame, cal: WorkCalendar) -> list[str]:
@@ -49,22 +54,36 @@ def unknown_year_problems(stages: pd.DataFrame, cal: WorkCalendar) -> list[str]:
 def case_facts(cases: pd.DataFrame, stages: pd.DataFrame, rules: Rules) -> pd.DataFrame:
     """Per case: grid_wd (sum of finished grid-chain working days) and records_ok (every stage of its class
     recorded with start and finish, and no stage starting before a predecessor finished)."""
+    # by case position (one lookup per stage row) and numpy: string-keyed group-bys and pivots over 11 M stage
+    # rows took 40 s of a province's first load
     done = stages[stages["started_on"].notna() & stages["finished_on"].notna()]
-    grid = done[done["chain"] == "grid"].groupby("case_id")["elapsed"].sum()
+    n = len(cases)
+    pos = pd.Index(cases["case_id"]).get_indexer(done["case_id"])
+    mine = pos >= 0
+    done, pos = done[mine], pos[mine]
+    chain = done["chain"].to_numpy()
+
+    def per_case(mask: np.ndarray, column: str) -> tuple[np.ndarray, np.ndarray]:
+        values = np.nan_to_num(pd.to_numeric(done[column], errors="coerce").to_numpy(dtype=float)[mask])
+        return np.bincount(pos[mask], weights=values, minlength=n), np.bincount(pos[mask], minlength=n)
+
+    grid_sum, grid_n = per_case(chain == "grid", "elapsed")
+    cust_sum, cust_n = per_case(chain == "customer", "elapsed_cd")
     expected = cases["customer_class"].map({k: len(rules.codes_for(k)) for k in cases["customer_class"].unique()})
-    complete = done.groupby("case_id").size().reindex(cases["case_id"]).fillna(0).to_numpy() == expected.to_numpy()
+    complete = np.bincount(pos, minlength=n) == expected.to_numpy()
     # one row per case, one column per stage: each interlock is then a comparison of two columns
-    fin = done.pivot(index="case_id", columns="stage_code", values="finished_on")
-    sta = done.pivot(index="case_id", columns="stage_code", values="started_on")
-    early = pd.Series(False, index=fin.index)
+    codes = sorted({c for pair in rules.interlocks for c in pair})
+    col = pd.Index(codes).get_indexer(done["stage_code"])
+    fin = np.full((n, len(codes)), np.datetime64("NaT"), dtype="datetime64[ns]")
+    sta = fin.copy()
+    hit = col >= 0
+    fin[pos[hit], col[hit]] = pd.to_datetime(done["finished_on"]).to_numpy()[hit]
+    sta[pos[hit], col[hit]] = pd.to_datetime(done["started_on"]).to_numpy()[hit]
+    early = np.zeros(n, dtype=bool)
     for a, b in rules.interlocks:
-        if a in fin.columns and b in sta.columns:
-            early |= (sta[b] < fin[a]).to_numpy()  # NaT on either side compares False: nothing to check
-    ordered = ~cases["case_id"].isin(early.index[early.to_numpy()]).to_numpy()
-    cust = done[done["chain"] == "customer"].groupby("case_id")["elapsed_cd"].agg(["sum", "size"])
-    customer_cd = cust["sum"].where(cust["size"] == 5).reindex(cases["case_id"])
+        early |= sta[:, codes.index(b)] < fin[:, codes.index(a)]  # NaT on either side compares False
     return pd.DataFrame({
-        "grid_wd": grid.reindex(cases["case_id"]).astype("Int64").to_numpy(),
-        "records_ok": complete & ordered,
-        "customer_cd": customer_cd.astype("Int64").to_numpy(),
+        "grid_wd": np.where(grid_n > 0, grid_sum, np.nan),
+        "records_ok": complete & ~early,
+        "customer_cd": np.where(cust_n == 5, cust_sum, np.nan),
     }, index=cases.index)  # fmt: skip

@@ -30,6 +30,7 @@ def test_every_bad_row_is_reported_and_nothing_is_written(svc, tmp_path):
     bad_cases += "B1C,B,重复,low_resident,0.22,10,new,none,0,2026-03-02,,,open,郑丽娜,,,,\n"
     bad_stages = STAGES.replace("H1,G2,2024-02-02,2024-02-08", "H1,G2,2024-02-09,2024-02-08")
     bad_stages = bad_stages.replace("H1,C1,", "H1,G9,").replace("L1C,L1,", "L1C,G1,")
+    bad_stages += "B1C,L2,2026-03-03,,utility,1,\nNOPE,L1,2026-03-02,,utility,1,\n"
     folder = write_small(tmp_path / "bad", cases=bad_cases, stages=bad_stages)
     with pytest.raises(ImportRejected) as err:
         import_path(svc.engine, folder, svc.rules)
@@ -42,6 +43,8 @@ def test_every_bad_row_is_reported_and_nothing_is_written(svc, tmp_path):
         "stages:3:finished_on: 完成日期早于开始日期",
         "stages:6:stage_code: 环节代码 'G9' 不适用于 high 工单",
         "stages:7:stage_code: 环节代码 'G1' 不适用于 low_nonresident 工单",
+        "stages:11:stage_code: 工单 'B1C' 的环节 'L2' 重复",
+        "stages:12:case_id: 工单 'NOPE' 不存在",
     ]
     for line in expected:
         assert line in problems, (line, problems)
