@@ -245,8 +245,8 @@ def _stages(frame: pd.DataFrame, classes: dict[str, str], rules: Rules, problems
     # and a dozen codes (string keys per row cost 60 s of a province's first load)
     case_no, case_ids = pd.factorize(case_id, use_na_sentinel=True)
     code_no, codes = pd.factorize(code, use_na_sentinel=True)
-    klass = pd.Series(pd.Index(case_ids, dtype=object).map(classes).to_numpy(dtype=object), dtype=object)
-    klass = pd.Series(np.append(klass.to_numpy(), None)[case_no], index=case_id.index, dtype=object)
+    looked_up = np.append(pd.Index(case_ids, dtype=object).map(classes).to_numpy(dtype=object), None)
+    klass = pd.Series(looked_up[case_no], index=case_id.index, dtype=object)  # code -1 (no id) picks the None
     for row, cid in case_id[case_id.notna() & klass.isna()].items():
         problems.add("stages", row, "case_id", f"工单 {cid!r} 不存在")
     fits = {k: set(rules.codes_for(k)) for k in set(classes.values())}
