@@ -104,17 +104,17 @@ def fetch_finished_stages(
     end: dt.date,
     scope: Scope,
     where: CaseFilter = NO_FILTER,
-    stage_code: str | None = None,
+    stage_code: str,
     late_only: bool = False,
 ) -> pd.DataFrame:
-    """Stages finished in [start, end] with their stored outcome (the drill-down of period measures)."""
+    """One stage's rows finished in [start, end] with their stored outcome (the drill-down of a heatmap cell),
+    read through the (unit, stage, finish day) index."""
     stmt = (
         _stage_select(True)
         .add_columns(Stage.elapsed, Stage.on_time)
-        .where(Stage.unit_code.in_(scope.codes), Stage.finished_on >= start, Stage.finished_on <= end, *where.clauses())
-    )
-    if stage_code:
-        stmt = stmt.where(Stage.stage_code == stage_code)
+        .where(Stage.unit_code.in_(scope.codes), Stage.stage_code == stage_code, Stage.finished_on >= start,
+               Stage.finished_on <= end, *where.clauses())
+    )  # fmt: skip
     if late_only:
         stmt = stmt.where(Stage.on_time.is_(False))
     return _frame(session, stmt, scope)

@@ -105,7 +105,9 @@ def test_a_release_6_database_is_upgraded_with_every_row_intact(old_db, tmp_path
             assert after[table] == rows, table
     names = set(inspect(engine).get_table_names())
     assert {"rm_case", "rm_stage", "rm_state", "alembic_version"} <= names
-    assert "ix_stages_unit_stage_finished" in {ix["name"] for ix in inspect(engine).get_indexes("stages")}
+    stage_indexes = {ix["name"] for ix in inspect(engine).get_indexes("stages")}
+    assert "ix_stages_unit_stage_finished" in stage_indexes
+    assert not {"ix_stages_unit_finished", "ix_stages_finished"} & stage_indexes  # unread, dropped by 0005
     assert "claimed_at" in {c["name"] for c in inspect(engine).get_columns("notifications")}
     init_db(engine)  # now accepted
     create_app(settings)
