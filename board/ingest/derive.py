@@ -12,9 +12,24 @@ from board.domain.workcal import WorkCalendar
 CASE_ATTRS = ["case_id", "unit_code", "customer_class", "capacity_kva", "works_type", "supply"]
 
 
-def enrich_stages(stages: pd.DataFrame, case_attrs: pd.DataFrame, cal: WorkCalendar, rules: Rules) -> pd.DataFrame:
-    """Stage rows with unit_code, chain, limit_days, limit_unit and the stored outcomes of finished stages."""
-    merged = stages.merge(case_attrs[CASE_ATTRS], on="case_id", how="left", validate="many_to_one")
+def case_positions(cases: pd.DataFrame, stages: pd.DataFrame) -> np.ndarray:
+    """Each stage row's position in `cases` (−1 for a case not there). Looked up once per import and shared: each
+    lookup of 11 M stage rows' case ids is seconds of a province's first load."""
+    return pd.Index(cases["case_id"]).get_indexer(stages["case_id"])
+
+
+def enrich_stages(
+    stages: pd.DataFrame, case_attrs: pd.DataFrame, cal: WorkCalendar, rules: Rules, pos: np.ndarray | None = None
+) -> pd.DataFrame:
+    """Stage rows with unit_code, chain, limit_days, limit_unit and the stored outcomes of finished stages.
+    `pos`: each row's position in `case_attrs` (its case ids unique), as `case_positions` gives it."""
+    if not case_attrs["case_id"].is_unique:
+        raise ValueError("case_attrs holds a case twice")
+    pos = case_positions(case_attrs, stages) if pos is None else pos
+    # a left join by position: the row after the last is all missing, so a case not found (−1) takes it
+    padded = pd.concat([case_attrs[CASE_ATTRS[1:]], pd.DataFrame([{}], columns=CASE_ATTRS[1:])], ignore_index=True)
+    found = padded.take(np.where(pos >= 0, pos, len(padded) - 1)).reset_index(drop=True)
+    merged = pd.concat([stages.reset_index(drop=True), found], axis=1)
     merged["chain"] = merged["stage_code"].map({c: info["chain"] for c, info in rules.stage_info.items()})
     merged["limit_days"], merged["limit_unit"] = rules.limits(merged)
     outcomes = finished_outcomes(merged, cal, rules)
@@ -23,12 +38,14 @@ def enrich_stages(stages: pd.DataFrame, case_attrs: pd.DataFrame, cal: WorkCalen
     return merged.drop(columns=[c for c in CASE_ATTRS[2:]])
 
 
-def energized_on(cases: pd.DataFrame, stages: pd.DataFrame, rules: Rules) -> pd.Series:
-    """The finish date of each case's final stage (G8 for high voltage, L2 for low), NaT when not reached."""
+def energized_on(cases: pd.DataFrame, stages: pd.DataFrame, rules: Rules, pos: np.ndarray | None = None) -> pd.Series:
+    """The finish date of each case's final stage (G8 for high voltage, L2 for low), NaT when not reached.
+    `pos`: the stage rows' positions in `cases` (`case_positions`), when already looked up."""
     finals = rules.raw["final_stage"]
     final_code = np.where(cases["customer_class"].isin(HIGH_CLASSES), finals["high"], finals["low"])
-    done = stages[stages["finished_on"].notna()]
-    pos = pd.Index(cases["case_id"]).get_indexer(done["case_id"])
+    pos = case_positions(cases, stages) if pos is None else pos
+    finished_mask = stages["finished_on"].notna().to_numpy()
+    done, pos = stages[finished_mask], pos[finished_mask]
     mine = pos >= 0
     final = np.zeros(len(done), dtype=bool)
     final[mine] = done["stage_code"].to_numpy()[mine] == final_code[pos[mine]]
@@ -51,14 +68,15 @@ def unknown_year_problems(stages: pd.DataFrame, cal: WorkCalendar) -> list[str]:
     return out
 
 
-def case_facts(cases: pd.DataFrame, stages: pd.DataFrame, rules: Rules) -> pd.DataFrame:
+def case_facts(cases: pd.DataFrame, stages: pd.DataFrame, rules: Rules, pos: np.ndarray | None = None) -> pd.DataFrame:
     """Per case: grid_wd (sum of finished grid-chain working days) and records_ok (every stage of its class
     recorded with start and finish, and no stage starting before a predecessor finished)."""
     # by case position (one lookup per stage row) and numpy: string-keyed group-bys and pivots over 11 M stage
     # rows took 40 s of a province's first load
-    done = stages[stages["started_on"].notna() & stages["finished_on"].notna()]
+    pos = case_positions(cases, stages) if pos is None else pos
+    both = (stages["started_on"].notna() & stages["finished_on"].notna()).to_numpy()
+    done, pos = stages[both], pos[both]
     n = len(cases)
-    pos = pd.Index(cases["case_id"]).get_indexer(done["case_id"])
     mine = pos >= 0
     done, pos = done[mine], pos[mine]
     chain = done["chain"].to_numpy()

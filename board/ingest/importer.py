@@ -6,6 +6,7 @@ import datetime as dt
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 from sqlalchemy import Engine, select
 
@@ -73,15 +74,17 @@ def write_typed(
         problems = unknown_year_problems(frames["stages"], cal)
         if problems:
             raise ImportRejected(problems)
-        attrs = _case_attrs(engine, frames)
-        frames["stages"] = enrich_stages(frames["stages"], attrs, cal, rules)
+        attrs, at = _case_attrs(engine, frames)
+        frames["stages"] = enrich_stages(frames["stages"], attrs, cal, rules, at)
     if "cases" in frames:
         stages = frames.get("stages", pd.DataFrame(columns=["case_id", "stage_code", "finished_on"]))
-        cases = frames["cases"].assign(energized_on=energized_on(frames["cases"], stages, rules))
+        # the file's own cases come first in attrs, so there a stage row's position is its case's row in the file
+        pos = np.where(at < len(frames["cases"]), at, -1) if "stages" in frames else None
+        cases = frames["cases"].assign(energized_on=energized_on(frames["cases"], stages, rules, pos))
         days = (pd.to_datetime(cases["energized_on"]) - pd.to_datetime(cases["applied_on"])).dt.days
         cases = cases.assign(connect_days=days.astype("Int64"))
         if "chain" in stages:
-            facts = case_facts(cases, stages, rules)
+            facts = case_facts(cases, stages, rules, pos)
             cases = cases.assign(grid_wd=facts["grid_wd"], records_ok=facts["records_ok"],
                                  customer_cd=facts["customer_cd"])  # fmt: skip
         frames["cases"] = cases
@@ -102,22 +105,27 @@ def _read_model_key(conn, rules: Rules) -> str:
     return f"{meta.get('data_version', '0')}|{meta.get('calendar_version', '0')}|{rules.fingerprint}"
 
 
-def _case_attrs(engine: Engine, frames: dict[str, pd.DataFrame]) -> pd.DataFrame:
-    from board.ingest.derive import CASE_ATTRS
+def _case_attrs(engine: Engine, frames: dict[str, pd.DataFrame]) -> tuple[pd.DataFrame, np.ndarray]:
+    """The attributes of every case the stage rows name (the file's cases first, then stored ones), and each stage
+    row's position among them (−1 for a case found in neither)."""
+    from board.ingest.derive import CASE_ATTRS, case_positions
 
-    parts = []
-    if "cases" in frames:
-        parts.append(frames["cases"][CASE_ATTRS])
-    known = set(parts[0]["case_id"]) if parts else set()
-    missing = sorted(set(frames["stages"]["case_id"]) - known)
+    stages = frames["stages"]
+    parts = [frames["cases"][CASE_ATTRS]] if "cases" in frames else [pd.DataFrame(columns=CASE_ATTRS)]
+    pos = case_positions(parts[0], stages)
+    missing = sorted(stages["case_id"][pos < 0].unique())
     if missing:
         with session_scope(engine) as session:
             cols = [getattr(Case, c) for c in CASE_ATTRS]
             rows = []
             for i in range(0, len(missing), 900):
                 rows += session.execute(select(*cols).where(Case.case_id.in_(missing[i : i + 900]))).all()
-        parts.append(pd.DataFrame(rows, columns=CASE_ATTRS))
-    return pd.concat(parts, ignore_index=True)
+        stored = pd.DataFrame(rows, columns=CASE_ATTRS)
+        parts.append(stored)
+        rest = pos < 0
+        at = pd.Index(stored["case_id"]).get_indexer(stages["case_id"][rest])
+        pos[rest] = np.where(at >= 0, at + len(parts[0]), -1)
+    return pd.concat(parts, ignore_index=True), pos
 
 
 def _reference(engine: Engine, raw: dict[str, pd.DataFrame]) -> Reference:

@@ -106,3 +106,22 @@ def test_a_full_export_loaded_again_replaces_everything_in_bulk(demo_settings, a
     assert stored["n"] == len(stages) and stored["a"] == pd.to_numeric(stages["attempts"].replace("", "1")).sum()
     names = lambda t: {ix["name"] for ix in inspect(any_svc.engine).get_indexes(t.name)}  # noqa: E731
     assert {ix.name for ix in Stage.__table__.indexes} <= names(Stage.__table__)
+
+
+def test_stage_rows_of_stored_cases_take_their_attributes_from_the_database(demo_settings, any_svc, tmp_path):
+    """A file of stage rows only (cases.csv absent), some of cases it does not bring: each row still gets its stored
+    case's unit, chain and limit, and the same finished outcomes as the first load gave it."""
+    export_data(BoardService(demo_settings).engine, tmp_path / "all")
+    import_path(any_svc.engine, tmp_path / "all", any_svc.rules)
+    columns = "case_id, stage_code, unit_code, chain, limit_days, limit_unit, elapsed, elapsed_cd, on_time"
+    stored = pd.read_sql(f"SELECT {columns} FROM stages ORDER BY case_id, stage_code", any_svc.engine)
+    stages = pd.read_csv(tmp_path / "all" / "stages.csv", dtype=str, keep_default_na=False)
+    ids = sorted(set(stages["case_id"]))[::7][:40]
+    (tmp_path / "day").mkdir()
+    stages[stages["case_id"].isin(ids)].to_csv(tmp_path / "day" / "stages.csv", index=False)
+    result = import_path(any_svc.engine, tmp_path / "day", any_svc.rules)
+    assert result.written["stages"] == int(stages["case_id"].isin(ids).sum())
+    again = pd.read_sql(f"SELECT {columns} FROM stages ORDER BY case_id, stage_code", any_svc.engine)
+    mine = again["case_id"].isin(ids)
+    assert mine.sum() == result.written["stages"] and again["unit_code"].notna().all()
+    pd.testing.assert_frame_equal(again, stored, check_dtype=False)
