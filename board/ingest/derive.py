@@ -22,9 +22,7 @@ def enrich_stages(
     stages: pd.DataFrame, case_attrs: pd.DataFrame, cal: WorkCalendar, rules: Rules, pos: np.ndarray | None = None
 ) -> pd.DataFrame:
     """Stage rows with unit_code, chain, limit_days, limit_unit and the stored outcomes of finished stages.
-    `pos`: each row's position in `case_attrs` (its case ids unique), as `case_positions` gives it."""
-    if not case_attrs["case_id"].is_unique:
-        raise ValueError("case_attrs holds a case twice")
+    `pos`: each row's position in `case_attrs`, as `case_positions` gives it (which refuses a case id held twice)."""
     pos = case_positions(case_attrs, stages) if pos is None else pos
     # a left join by position: the row after the last is all missing, so a case not found (−1) takes it
     padded = pd.concat([case_attrs[CASE_ATTRS[1:]], pd.DataFrame([{}], columns=CASE_ATTRS[1:])], ignore_index=True)

@@ -109,8 +109,8 @@ def test_a_full_export_loaded_again_replaces_everything_in_bulk(demo_settings, a
 
 
 def test_stage_rows_of_stored_cases_take_their_attributes_from_the_database(demo_settings, any_svc, tmp_path):
-    """A file of stage rows only (cases.csv absent), some of cases it does not bring: each row still gets its stored
-    case's unit, chain and limit, and the same finished outcomes as the first load gave it."""
+    """A file of stage rows only (no cases.csv), so every case it names is a stored one: each row still gets its
+    stored case's unit, chain and limit, and the same finished outcomes as the first load gave it."""
     export_data(BoardService(demo_settings).engine, tmp_path / "all")
     import_path(any_svc.engine, tmp_path / "all", any_svc.rules)
     columns = "case_id, stage_code, unit_code, chain, limit_days, limit_unit, elapsed, elapsed_cd, on_time"
@@ -122,6 +122,5 @@ def test_stage_rows_of_stored_cases_take_their_attributes_from_the_database(demo
     result = import_path(any_svc.engine, tmp_path / "day", any_svc.rules)
     assert result.written["stages"] == int(stages["case_id"].isin(ids).sum())
     again = pd.read_sql(f"SELECT {columns} FROM stages ORDER BY case_id, stage_code", any_svc.engine)
-    mine = again["case_id"].isin(ids)
-    assert mine.sum() == result.written["stages"] and again["unit_code"].notna().all()
+    assert again["unit_code"].notna().all()
     pd.testing.assert_frame_equal(again, stored, check_dtype=False)
