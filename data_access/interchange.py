@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import io
 import os
 import tempfile
 from pathlib import Path
@@ -69,14 +68,15 @@ ENCODINGS = (("utf-8-sig", "UTF-8"), ("gb18030", "GB18030/GBK"))
 
 
 def _read_csv(path: Path) -> pd.DataFrame:
-    data = path.read_bytes()
+    with path.open("rb") as fh:
+        bom = fh.read(3) == b"\xef\xbb\xbf"
     for codec, name in ENCODINGS:
         try:
-            text = data.decode(codec)
+            # the parser decodes as it reads: a province's 700 MB file is not held a second time as one string
+            frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding=codec)
         except UnicodeDecodeError:
             continue
-        frame = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False)
-        frame.attrs["encoding"] = name + ("（带 BOM）" if codec == "utf-8-sig" and data[:3] == b"\xef\xbb\xbf" else "")
+        frame.attrs["encoding"] = name + ("（带 BOM）" if codec == "utf-8-sig" and bom else "")
         return frame.rename(columns=lambda c: str(c).strip())
     raise FileSetError(f"{path.name}: 既不是 UTF-8 也不是 GB18030/GBK 编码，请另存为 UTF-8 CSV")
 

@@ -10,7 +10,7 @@ import pandas as pd
 from sqlalchemy import select
 
 from board.domain.status import finished_outcomes
-from board.ingest.validate import parse_local_date
+from board.ingest.columns import parse_local_date
 from board.usecases.core import load_calendar
 from data_access import rollup, writer
 from data_access.engine import session_scope

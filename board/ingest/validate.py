@@ -2,19 +2,16 @@
 
 from __future__ import annotations
 
-import datetime as dt
-import re
 from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
 
-from board.config import LOCAL_TZ
 from board.domain.rules import CASE_STATUSES, CUSTOMER_CLASSES, LOW_CLASSES, WORKS_TYPES, Rules
+from board.ingest.columns import ColumnChecker, Problems
 from data_access.progress import Progress, silent
 
 PARTIES = ("utility", "customer", "designer", "supplier", "builder", "government")
-_DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 
 @dataclass
@@ -25,86 +22,6 @@ class Reference:
     cases: dict[str, str] = field(default_factory=dict)  # case id -> customer class
     substations: set[str] = field(default_factory=set)
     feeders: set[str] = field(default_factory=set)
-
-
-@dataclass
-class Problems:
-    """Collected row errors, in file order."""
-
-    items: list[str] = field(default_factory=list)
-
-    def add(self, sheet: str, row: int, column: str, reason: str) -> None:
-        """Record one problem."""
-        self.items.append(f"{sheet}:{row}:{column}: {reason}")
-
-
-def parse_local_date(text: str) -> dt.date:
-    """A date from `YYYY-MM-DD` or an ISO timestamp; aware timestamps count by their Asia/Shanghai date."""
-    text = text.strip()
-    if _DATE_RE.match(text):
-        return dt.date.fromisoformat(text)
-    stamp = dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
-    if stamp.tzinfo is not None:
-        stamp = stamp.astimezone(LOCAL_TZ)
-    return stamp.date()
-
-
-class _Checker:
-    def __init__(self, sheet: str, frame: pd.DataFrame, problems: Problems):
-        self.sheet, self.frame, self.problems = sheet, frame, problems
-
-    def text(self, col: str, required: bool = False) -> pd.Series:
-        # strip each distinct value once: a column of 11 M stage rows holds a few thousand dates or codes
-        codes, uniques = pd.factorize(self.frame[col].astype(str))
-        values = pd.Series(pd.Index(uniques, dtype=object).str.strip().take(codes), index=self.frame.index)
-        if required:
-            for row in values.index[values == ""]:
-                self.problems.add(self.sheet, row, col, "不能为空")
-        # object dtype so that "missing" is None everywhere (pandas' string dtype would turn it into NaN)
-        return values.astype(object).where(values != "", None)
-
-    def choice(self, col: str, allowed, required: bool = False, default: str | None = None) -> pd.Series:
-        values = self.text(col, required)
-        # whole columns at once; the loops below visit only the bad rows
-        for row, v in values[values.notna() & ~values.isin(allowed)].items():
-            self.problems.add(self.sheet, row, col, f"取值 {v!r} 不在 {'/'.join(allowed)} 之中")
-        return values.where(values.isin(allowed), default).astype(object)
-
-    def number(self, col: str, required=False, minimum=None, maximum=None, integer=False) -> pd.Series:
-        raw = self.text(col, required)
-        nums = pd.to_numeric(raw, errors="coerce")
-        given = raw.notna()
-        arr = nums.to_numpy(dtype=float)
-        bad_num = given & ~np.isfinite(arr)
-        checks = [(bad_num, "不是数字")]
-        ok = given & ~bad_num
-        if integer:
-            checks.append((ok & (np.floor(np.nan_to_num(arr)) != np.nan_to_num(arr)), "应为整数"))
-        if minimum is not None:
-            checks.append((ok & (np.nan_to_num(arr) < minimum), f"不能小于 {minimum}"))
-        if maximum is not None:
-            checks.append((ok & (np.nan_to_num(arr) > maximum), f"不能大于 {maximum}"))
-        seen: set = set()
-        for mask, reason in checks:  # one problem per cell, the first that applies (as a reader would check)
-            for row, v in raw[mask & ~raw.index.isin(seen)].items():
-                self.problems.add(self.sheet, row, col, f"{reason}：{v!r}")
-                seen.add(row)
-        return nums
-
-    def date(self, col: str, required: bool = False) -> pd.Series:
-        raw = self.text(col, required)
-        # plain YYYY-MM-DD in one vectorised pass; only timestamps and bad values go through the row parser
-        out = pd.to_datetime(raw, format="%Y-%m-%d", errors="coerce").astype("datetime64[s]")
-        for row, v in raw[raw.notna() & out.isna()].items():
-            try:
-                out[row] = pd.Timestamp(parse_local_date(v))
-            except ValueError:
-                self.problems.add(self.sheet, row, col, f"日期格式错误（应为 YYYY-MM-DD）：{v!r}")
-        return out
-
-    def unique(self, col: str, values: pd.Series) -> None:
-        for row in values.index[values.duplicated(keep="first") & values.notna()]:
-            self.problems.add(self.sheet, row, col, f"重复的编号 {values[row]!r}")
 
 
 def validate(
@@ -142,9 +59,9 @@ def validate(
 
 
 def _units(frame: pd.DataFrame, units: dict[str, str | None], problems: Problems) -> pd.DataFrame:
-    c = _Checker("units", frame, problems)
+    c = ColumnChecker("units", frame, problems)
     code, name, parent = c.text("unit_code", True), c.text("unit_name", True), c.text("parent_code")
-    c.unique("unit_code", code)
+    c.unique("unit_code")
     units.update({k: p for k, p in zip(code, parent) if k is not None})
     for row, p in parent.items():
         if p is not None and p not in units:
@@ -167,9 +84,9 @@ def _units(frame: pd.DataFrame, units: dict[str, str | None], problems: Problems
 
 
 def _substations(frame: pd.DataFrame, problems: Problems) -> pd.DataFrame:
-    c = _Checker("substations", frame, problems)
+    c = ColumnChecker("substations", frame, problems)
     code = c.text("substation_code", True)
-    c.unique("substation_code", code)
+    c.unique("substation_code")
     return pd.DataFrame({
         "substation_code": code, "name": c.text("name", True), "voltage_kv": c.number("voltage_kv", True, 0.1),
         "lat": c.number("lat", False, -90, 90), "lon": c.number("lon", False, -180, 180),
@@ -180,12 +97,10 @@ def _substations(frame: pd.DataFrame, problems: Problems) -> pd.DataFrame:
 
 
 def _feeders(frame: pd.DataFrame, substations: set[str], problems: Problems) -> pd.DataFrame:
-    c = _Checker("feeders", frame, problems)
+    c = ColumnChecker("feeders", frame, problems)
     code, sub = c.text("feeder_code", True), c.text("substation_code")
-    c.unique("feeder_code", code)
-    for row, s in sub.items():
-        if s is not None and s not in substations:
-            problems.add("feeders", row, "substation_code", f"变电站 {s!r} 不存在")
+    c.unique("feeder_code")
+    c.missing_from("substation_code", substations, lambda s: f"变电站 {s!r} 不存在")
     path = c.text("path")
     for row, p in path.items():
         if p is not None and not _path_ok(p):
@@ -207,21 +122,18 @@ def _path_ok(text: str) -> bool:
 
 
 def _cases(frame: pd.DataFrame, units: dict, feeders: set[str], problems: Problems) -> pd.DataFrame:
-    c = _Checker("cases", frame, problems)
+    c = ColumnChecker("cases", frame, problems)
     case_id = c.text("case_id", True)
-    c.unique("case_id", case_id)
+    c.unique("case_id")
     unit = c.text("unit_code", True)
-    for row, u in unit.items():
-        if u is not None and u not in units:
-            problems.add("cases", row, "unit_code", f"供电单位 {u!r} 不存在")
+    c.missing_from("unit_code", units, lambda u: f"供电单位 {u!r} 不存在")
     klass = c.choice("customer_class", CUSTOMER_CLASSES, True)
     works = c.choice("works_type", WORKS_TYPES)
     for row in works.index[klass.isin(LOW_CLASSES) & works.isna() & (c.text("works_type").isna())]:
         problems.add("cases", row, "works_type", "低压工单须填写 works_type（none/overhead/cable）")
     feeder = c.text("feeder_code")
-    for row, f in feeder.items():
-        if f is not None and feeders and f not in feeders:
-            problems.add("cases", row, "feeder_code", f"线路 {f!r} 不存在")
+    if feeders:  # a company that keeps no feeders may still name them
+        c.missing_from("feeder_code", feeders, lambda f: f"线路 {f!r} 不存在")
     applied, desired = c.date("applied_on", True), c.date("desired_on")
     key = c.choice("key_project", ("0", "1"), default="0")
     return pd.DataFrame({
@@ -238,19 +150,21 @@ def _cases(frame: pd.DataFrame, units: dict, feeders: set[str], problems: Proble
 
 
 def _stages(frame: pd.DataFrame, classes: dict[str, str], rules: Rules, problems: Problems) -> pd.DataFrame:
-    c = _Checker("stages", frame, problems)
+    c = ColumnChecker("stages", frame, problems)
     case_id, code = c.text("case_id", True), c.text("stage_code", True)
     started, finished, planned = c.date("started_on"), c.date("finished_on"), c.date("planned_finish_on")
     # each case id and stage code looked up once, then compared as integers: 11 M stage rows hold 1 M case ids
     # and a dozen codes (string keys per row cost 60 s of a province's first load)
-    case_no, case_ids = pd.factorize(case_id, use_na_sentinel=True)
-    code_no, codes = pd.factorize(code, use_na_sentinel=True)
-    looked_up = np.append(pd.Index(case_ids, dtype=object).map(classes).to_numpy(dtype=object), None)
-    klass = pd.Series(looked_up[case_no], index=case_id.index, dtype=object)  # code -1 (no id) picks the None
-    for row, cid in case_id[case_id.notna() & klass.isna()].items():
+    case_no, case_ids = c.factor("case_id")
+    code_no, codes = c.factor("stage_code")
+    class_of_case, klasses = pd.factorize(
+        pd.Index(case_ids, dtype=object).map(classes).to_numpy(dtype=object), use_na_sentinel=True
+    )
+    klass_no = np.append(class_of_case, -1)[case_no]  # code -1 (no id) picks the -1
+    klass = pd.Series(np.append(np.asarray(klasses, dtype=object), None)[klass_no], index=case_id.index)
+    for row, cid in case_id[(case_no >= 0) & (klass_no < 0)].items():
         problems.add("stages", row, "case_id", f"工单 {cid!r} 不存在")
     fits = {k: set(rules.codes_for(k)) for k in set(classes.values())}
-    klass_no, klasses = pd.factorize(klass, use_na_sentinel=True)
     table = np.array([[str(sc) in fits.get(k, ()) for sc in codes] for k in klasses], dtype=bool).reshape(
         len(klasses), len(codes)
     )

@@ -51,6 +51,23 @@ def test_every_bad_row_is_reported_and_nothing_is_written(svc, tmp_path):
     assert count(svc, Case) == 0 and count(svc, Stage) == 0
 
 
+def test_a_fractional_or_padded_number_is_a_row_error_not_a_crash(svc, tmp_path):
+    # satisfaction is typed as a nullable integer: a flagged 4.5 must not reach that cast
+    cases = CASES.replace(
+        "overhead,0,2025-09-26,,F1,energized,吴海波,5,", "overhead,0,2025-09-26,,F1,energized,吴海波,4.5,"
+    )
+    cases = cases.replace("H1,A1,甲一机械有限公司,high,10,1250", "H1,A1,甲一机械有限公司,high, 10 ,x1250")
+    stages = STAGES.replace("H1,G2,2024-02-02,2024-02-08", " H1 ,G2,2024-02-02,2024-02-08")
+    stages += "H1 ,G2,2024-02-02,2024-02-08,utility,1,\n"  # the same pair once stripped
+    with pytest.raises(ImportRejected) as err:
+        import_path(svc.engine, write_small(tmp_path / "frac", cases=cases, stages=stages), svc.rules)
+    assert err.value.problems == [
+        "cases:2:capacity_kva: 不是数字：'x1250'",
+        "cases:3:satisfaction: 应为整数：'4.5'",
+        "stages:11:stage_code: 工单 'H1' 的环节 'G2' 重复",
+    ]
+
+
 def test_a_missing_column_is_a_clear_error(svc, tmp_path):
     from data_access.interchange import FileSetError
 
