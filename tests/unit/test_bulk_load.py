@@ -124,3 +124,24 @@ def test_stage_rows_of_stored_cases_take_their_attributes_from_the_database(demo
     again = pd.read_sql(f"SELECT {columns} FROM stages ORDER BY case_id, stage_code", any_svc.engine)
     assert again["unit_code"].notna().all()
     pd.testing.assert_frame_equal(again, stored, check_dtype=False)
+
+
+def test_awkward_values_are_written_as_they_are(any_svc):
+    """Tabs, newlines, backslashes and a literal \\N in text, gaps in numbers, dates and flags: PostgreSQL takes
+    them as COPY text, SQLite as bound parameters, and both give back what went in."""
+    from sqlalchemy import select
+
+    from data_access.engine import session_scope
+    from data_access.models import Unit
+    from data_access.writer import insert_frame
+
+    rows = [("R", "根\n公司", None), ("A\tB", "back\\slash", "R"), ("C\\N", "", "R"), ("\\N", "回车\r", "R")]
+    units = pd.DataFrame(rows, columns=["unit_code", "unit_name", "parent_code"], dtype=object)
+    units["level"] = [0, 1, 1, 1]
+    units["path"] = ["/R/" + ("" if p is None else c + "/") for c, _n, p in rows]
+    with any_svc.engine.begin() as conn:
+        conn.execute(Unit.__table__.delete())
+        assert insert_frame(conn, Unit.__table__, units) == 4
+    with session_scope(any_svc.engine) as s:
+        back = s.execute(select(Unit.unit_code, Unit.unit_name, Unit.parent_code).order_by(Unit.level)).all()
+    assert sorted(map(tuple, back), key=str) == sorted(rows, key=str)
