@@ -8,11 +8,10 @@ from contextlib import contextmanager
 
 import numpy as np
 import pandas as pd
-from sqlalchemy import Connection, Table, delete, func, inspect, select, update
+from sqlalchemy import Boolean, Connection, Integer, Table, delete, func, inspect, select, update
 
 from . import rollup
 from .models import CalendarDay, CalendarYear, Case, Feeder, Meta, Stage, StageDaily, Substation, Unit
-from .pg_copy import copy_rows
 from .progress import Progress, silent
 from .values import native
 
@@ -183,7 +182,7 @@ def insert_frame(
     marker = "?" if conn.dialect.paramstyle == "qmark" else "%s"
     sql = f"INSERT INTO {table.name} ({', '.join(cols)}) VALUES ({', '.join([marker] * len(cols))})"
     if conn.dialect.name == "postgresql":
-        return copy_rows(conn, table, frame[cols], _CHUNK, on_rows)
+        return _copy_rows(conn, table, frame[cols], on_rows)
     columns = [_column_values(frame[c], sqlite) for c in cols]
     total = len(frame)
     for i in range(0, total, _CHUNK):
@@ -192,6 +191,33 @@ def insert_frame(
         if on_rows:
             on_rows(len(chunk[0]))
     return total
+
+
+def _copy_rows(conn: Connection, table: Table, frame: pd.DataFrame, on_rows) -> int:
+    """PostgreSQL's COPY on the connection's own transaction: several times faster than executemany."""
+    columns = [_column_values(_as_column_type(frame[c], table.c[c].type), False) for c in frame.columns]
+    cursor = conn.connection.dbapi_connection.cursor()
+    try:
+        with cursor.copy(f"COPY {table.name} ({', '.join(frame.columns)}) FROM STDIN") as copy:
+            for i in range(0, len(frame), _CHUNK):
+                chunk = [col[i : i + _CHUNK] for col in columns]
+                for row in zip(*chunk):
+                    copy.write_row(row)
+                if on_rows:
+                    on_rows(len(chunk[0]))
+    finally:
+        cursor.close()
+    return len(frame)
+
+
+def _as_column_type(series: pd.Series, sql_type) -> pd.Series:
+    """Whole numbers held as floats (a column with gaps) as integers: COPY, unlike an INSERT's bound parameter, does
+    not cast 7.0 to an integer column."""
+    if isinstance(sql_type, Integer) and isinstance(series.dtype, np.dtype) and series.dtype.kind == "f":
+        return series.astype("Int64")
+    if isinstance(sql_type, Boolean) and isinstance(series.dtype, np.dtype) and series.dtype.kind == "f":
+        return series.astype("boolean")
+    return series
 
 
 def _column_values(series: pd.Series, sqlite: bool) -> list:
