@@ -88,6 +88,11 @@ def write_typed(
             cases = cases.assign(grid_wd=facts["grid_wd"], records_ok=facts["records_ok"],
                                  customer_cd=facts["customer_cd"])  # fmt: skip
         frames["cases"] = cases
+    if "stages" in frames:
+        # a case's stage rows side by side in the table: reading the cases open on a day then touches a page or two
+        # per case instead of a page per stage row (an export lists stages by stage code; 1 M cases, whole company
+        # on a past day: 4.6 → 3.2 s in SQLite for its 915 k stage rows)
+        frames["stages"] = frames["stages"].take(np.argsort(at, kind="stable")).reset_index(drop=True)
     progress("计算环节用时与结果", 1, 1)
     version = dt.datetime.now().isoformat(timespec="microseconds")
     with engine.begin() as conn:
