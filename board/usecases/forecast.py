@@ -7,7 +7,7 @@ import io
 
 import pandas as pd
 
-from board.domain.duration import DurationModel, fit, forecast, model_from_json, risk
+from board.domain.duration import DurationModel, fit, forecast, held_out, model_from_json, risk
 from board.usecases.refresh import DURATION_BLOB, SAMPLE_BLOB, SAMPLE_SIZE
 from data_access import queries
 from data_access.engine import session_scope
@@ -40,13 +40,18 @@ class ForecastViews:
         return self.cached(("duration-sample", as_of), load, scoped=False)
 
     def duration_points(self, as_of: dt.date) -> pd.DataFrame:
-        """Finished high-voltage cases with capacity, voltage and customer-chain days (the model's data)."""
+        """Finished high-voltage cases with capacity, voltage and customer-chain days (the model's data). Read once
+        per data version up to today, with each case's held-out flag: a past day's model filters them (reading the
+        800 k points of a province took 1.6–2.8 s, hashing their ids 0.3 s)."""
+        span = max(as_of, self.as_of())
 
         def load() -> pd.DataFrame:
             with session_scope(self.engine) as session:
-                return queries.customer_chain_totals(session, as_of=as_of)
+                points = queries.customer_chain_totals(session, as_of=span)
+            return points.assign(held_out=held_out(points["case_id"]))
 
-        return self.cached(("duration-points", as_of), load, scoped=False)
+        points = self.cached(("duration-points", span), load, scoped=False)
+        return points if as_of >= span else points[points["energized_on"] <= pd.Timestamp(as_of)]
 
     def forecasts(self, cases: pd.DataFrame, stages: pd.DataFrame, as_of: dt.date, model=None) -> pd.DataFrame:
         """Median and 90 % forecast energization dates and the risk flag of open cases."""

@@ -26,6 +26,7 @@ def warm(svc, as_of: dt.date, progress: Callable[[int, int], None] | None = None
         return {"scopes": 0, "seconds": 0.0}
     codes = [root.iloc[0], *units.loc[units["parent_code"] == root.iloc[0], "unit_code"]]
     svc.duration_model(as_of)
+    svc.duration_points(as_of)  # a past day's model filters them (its first visit reads no points)
     week, month = last_complete("week", as_of), last_complete("month", as_of)  # the 三通报 page's defaults
     this = period_containing("week", as_of)
     running = Period("week", this.start, min(this.end, as_of), this.label)  # the wall's ◆ 截至今日

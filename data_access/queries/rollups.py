@@ -94,9 +94,8 @@ def period_cases(
 
 
 def customer_chain_totals(session: Session, *, as_of: dt.date) -> pd.DataFrame:
-    """High-voltage cases energized by as-of with their customer-chain calendar days (stored per case at import):
-    the duration model's training data, company-wide since it learns one relation."""
-    stmt = select(Case.case_id, Case.capacity_kva, Case.voltage_kv, Case.customer_cd).where(
-        Case.customer_class == "high", Case.energized_on <= as_of, Case.customer_cd.is_not(None)
-    )
-    return pd.read_sql(stmt, session.connection())
+    """High-voltage cases energized by as-of with their energization day and customer-chain calendar days (stored
+    per case at import): the duration model's training data, company-wide since it learns one relation."""
+    cols = [Case.case_id, Case.capacity_kva, Case.voltage_kv, Case.customer_cd, _col(Case.energized_on)]
+    stmt = select(*cols).where(Case.customer_class == "high", Case.energized_on <= as_of, Case.customer_cd.is_not(None))
+    return _frame(session, stmt)

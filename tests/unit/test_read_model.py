@@ -124,6 +124,21 @@ def test_duration_model_is_stored_and_read_back(built):
     assert stored.predict(800, 10) == fitted.predict(800, 10)
 
 
+def test_a_past_days_model_learns_only_from_cases_energized_by_then(built):
+    from board.domain.duration import fit
+
+    past = DAY - dt.timedelta(days=120)
+    with session_scope(built.engine) as session:
+        direct = queries.customer_chain_totals(session, as_of=past)
+    points = built.duration_points(past)  # filtered from the points read once up to today
+    assert 0 < len(points) == len(direct) < len(built.duration_points(DAY))
+    assert set(points["case_id"]) == set(direct["case_id"])
+    model, expected = built.duration_model(past), fit(direct)
+    assert (model.train_size, model.test_size) == (expected.train_size, expected.test_size)
+    assert model.mae_days == pytest.approx(expected.mae_days)
+    assert model.predict(800, 10) == expected.predict(800, 10)
+
+
 def test_an_import_that_changes_a_case_is_never_served_stale(small_svc, tmp_path):
     svc, day = small_svc, dt.date(2026, 3, 5)
     refresh(svc, day)
