@@ -9,7 +9,8 @@ own content marker is present and no loading marker is left; the time reported i
 held after the last callback answer (checked every 50 ms, confirmed after 400 ms without a callback), measured
 from the browser's navigation start (performance.now()). Prints a table: first visit (fresh server), later visit (the
 median of --later visits), and
-peak RSS per worker; `--tree DIR` benchmarks another checkout of the board with the same virtualenv (before/after).
+peak RSS per worker; `--past DAY` opens every page as of an earlier day (not in the read model, so computed
+on demand); `--tree DIR` benchmarks another checkout of the board with the same virtualenv (before/after).
 Also replays the callback requests a page made over plain HTTP (`--replays N`) for the interaction p95.
 """
 
@@ -171,6 +172,7 @@ def main() -> None:
     p.add_argument("--data-dir", default="/work/bench1m")
     p.add_argument("--as-of", default="2026-11-20")
     p.add_argument("--county", default="YL-QX")
+    p.add_argument("--past", default="", help="open every page as of this earlier day (?as_of=), computed on demand")
     p.add_argument("--workers", type=int, default=2)
     p.add_argument("--tree", type=Path, default=Path(__file__).resolve().parents[1])
     p.add_argument("--redis-url", default="")
@@ -197,6 +199,8 @@ def main() -> None:
         for name in args.pages.split(","):
             path, *expect = PAGES[name]
             url = base + path.format(county=args.county)
+            if args.past:
+                url += ("&" if "?" in url else "?") + f"as_of={args.past}"
             first = visit(driver, url, args.timeout, tuple(expect))
             # one later visit is one sample of a noisy wait (which worker, what the machine does): the median of a few
             laters = [visit(driver, url, args.timeout, tuple(expect)) for _ in range(args.later)]

@@ -85,13 +85,18 @@ def fetch_stages(session: Session, *, as_of: dt.date, scope: Scope, case_ids: li
 
 
 def fetch_open_stages(session: Session, *, as_of: dt.date, scope: Scope, where: CaseFilter = NO_FILTER) -> pd.DataFrame:
-    """Stages open at as-of (started by then, not finished by then), with the case attributes pages need."""
+    """Stages open at as-of (started by then, not finished by then) of the cases open then, with the case
+    attributes pages need: the read model's open stages, computed. Found through the cases open at as-of (the
+    index by unit and energization day, then each case's stages): a condition on the stage rows alone walked an
+    index of all 11 M stage rows of a province, 2.8 s for a day last week and 9.9 s for one five months back."""
     stmt = _stage_select(True).where(
-        Stage.unit_code.in_(scope.codes),
+        Case.unit_code.in_(scope.codes),
+        Case.applied_on <= as_of,
+        Case.status != "cancelled",
+        # spelled out: NOT on a NULL energized_on would drop exactly the open cases
+        or_(Case.energized_on.is_(None), Case.energized_on > as_of),
         Stage.started_on <= as_of,
         or_(Stage.finished_on.is_(None), Stage.finished_on > as_of),
-        Case.status != "cancelled",
-        Case.applied_on <= as_of,
         *where.clauses(),
     )
     return _frame(session, stmt, scope)
