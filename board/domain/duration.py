@@ -142,12 +142,21 @@ def forecast(
     scaled by the case's model ratio); a stage not started starts when its predecessors finish, no earlier than
     as-of. `ratio` maps case id to predicted customer-chain days / the customer stages' limit total (1 = rules).
     Returns case_id, forecast_on, provisional."""  # fmt: skip
+    return forecasts_for(cases, stages, [ratio], as_of, cal, rules)[0]
+
+
+def forecasts_for(
+    cases: pd.DataFrame, stages: pd.DataFrame, ratios: list[pd.Series], as_of: dt.date, cal: WorkCalendar,
+    rules: Rules,
+) -> list[pd.DataFrame]:  # fmt: skip
+    """`forecast` for several ratios (the median and the 90 % one) in one pass: the stage rows, limits and time
+    used so far are looked up once for all of them."""
     a = np.datetime64(as_of, "D")
     ids = cases["case_id"].to_numpy()
     n = len(ids)
-    r = pd.Series(ids).map(ratio).fillna(1.0).to_numpy()
-    finish: dict[str, np.ndarray] = {}
-    provisional = np.zeros(n, dtype=bool)
+    rs = [pd.Series(ids).map(r).fillna(1.0).to_numpy() for r in ratios]
+    finish: list[dict[str, np.ndarray]] = [{} for _ in rs]
+    provisional = [np.zeros(n, dtype=bool) for _ in rs]
     high = cases["customer_class"].eq("high").to_numpy()
     # each stage row's case position and dates found once, then picked per stage code: at 100 k open cases the
     # per-code filter and id lookup over a million stage rows took most of a forecast
@@ -162,10 +171,8 @@ def forecast(
         applies = high == (code[0] in "GC")
         if not applies.any():
             continue
-        limit, unit = rules.limits(frame.assign(stage_code=code))
-        limit = np.nan_to_num(limit, nan=0.0)
-        if rules.stage_info[code]["chain"] == "customer":
-            limit = limit * r
+        base_limit, unit = rules.limits(frame.assign(stage_code=code))
+        base_limit = np.nan_to_num(base_limit, nan=0.0)
         rows = by_code.get(code, np.empty(0, dtype=np.int64))
         pos = pos_all[rows]
         started = np.full(n, np.datetime64("NaT"), dtype="datetime64[D]")
@@ -174,9 +181,6 @@ def forecast(
         done[pos] = done_all[rows]
         done[done > a] = np.datetime64("NaT")
         started[started > a] = np.datetime64("NaT")
-        preds = [finish[p] for p, b in rules.interlocks if b == code and p in finish]
-        ready = np.maximum.reduce(preds) if preds else np.full(n, a)
-        ready = np.where(np.isnat(ready), a, np.maximum(ready, a))
         used = np.zeros(n)
         is_open = ~np.isnat(started) & np.isnat(done)
         if is_open.any() and unit[0] == "WD":
@@ -184,18 +188,26 @@ def forecast(
             used[is_open] = cal.elapsed_between(days, np.full(days.size, cal.day_number(as_of)))
         elif is_open.any():
             used[is_open] = (a - started[is_open]).astype(int)
-        need = np.where(is_open, np.maximum(np.ceil(limit - used), 0), np.ceil(limit)).astype(np.int64)
-        begin = np.where(is_open, a, ready)
-        if unit[0] == "WD":
-            end, prov = cal.add_workdays(begin, need)
-            provisional |= prov & applies
-        else:
-            end = begin + need.astype("timedelta64[D]")
-        finish[code] = np.where(~np.isnat(done), done, end)
-        finish[code] = np.where(applies, finish[code], np.datetime64("NaT"))
+        customer = rules.stage_info[code]["chain"] == "customer"
+        for k, r in enumerate(rs):
+            limit = base_limit * r if customer else base_limit
+            preds = [finish[k][p] for p, b in rules.interlocks if b == code and p in finish[k]]
+            ready = np.maximum.reduce(preds) if preds else np.full(n, a)
+            ready = np.where(np.isnat(ready), a, np.maximum(ready, a))
+            need = np.where(is_open, np.maximum(np.ceil(limit - used), 0), np.ceil(limit)).astype(np.int64)
+            begin = np.where(is_open, a, ready)
+            if unit[0] == "WD":
+                end, prov = cal.add_workdays(begin, need)
+                provisional[k] |= prov & applies
+            else:
+                end = begin + need.astype("timedelta64[D]")
+            finish[k][code] = np.where(applies, np.where(~np.isnat(done), done, end), np.datetime64("NaT"))
     none = np.full(n, np.datetime64("NaT"), dtype="datetime64[D]")
-    final = np.where(high, finish.get("G8", none), finish.get("L2", none))
-    return pd.DataFrame({"case_id": ids, "forecast_on": pd.to_datetime(final), "provisional": provisional})
+    out = []
+    for k in range(len(rs)):
+        final = np.where(high, finish[k].get("G8", none), finish[k].get("L2", none))
+        out.append(pd.DataFrame({"case_id": ids, "forecast_on": pd.to_datetime(final), "provisional": provisional[k]}))
+    return out
 
 
 def risk(forecast_on: pd.Series, late_on: pd.Series, desired_on: pd.Series) -> pd.Series:

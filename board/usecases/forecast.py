@@ -7,7 +7,7 @@ import io
 
 import pandas as pd
 
-from board.domain.duration import DurationModel, fit, forecast, held_out, model_from_json, risk
+from board.domain.duration import DurationModel, fit, forecast, forecasts_for, held_out, model_from_json, risk
 from board.usecases.refresh import DURATION_BLOB, SAMPLE_BLOB, SAMPLE_SIZE
 from data_access import queries
 from data_access.engine import session_scope
@@ -61,8 +61,7 @@ class ForecastViews:
         preds = model.predict_many(high["capacity_kva"], high["voltage_kv"])
         mid = pd.Series([p.median / limit_total if p.ok else 1.0 for p in preds], index=high["case_id"].to_numpy())
         late = pd.Series([p.high / limit_total if p.ok else 1.0 for p in preds], index=high["case_id"].to_numpy())
-        base = forecast(cases, stages, mid, as_of, self.calendar, self.rules)
-        slow = forecast(cases, stages, late, as_of, self.calendar, self.rules)
+        base, slow = forecasts_for(cases, stages, [mid, late], as_of, self.calendar, self.rules)
         base["late_on"] = slow["forecast_on"].to_numpy()
         base["risk"] = risk(base["forecast_on"], base["late_on"], cases["desired_on"].reset_index(drop=True)).to_numpy()
         return base

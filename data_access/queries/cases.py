@@ -58,8 +58,8 @@ def fetch_portfolio(
     """The cases of a portfolio view and all their stage rows, selected by the same SQL conditions."""
     where = _portfolio_where(as_of, scope, states, applied_from, applied_to)
     cases = _frame(session, select(*_all(Case)).where(*where), scope)
-    stages = _frame(session, _stage_select(False).join(Case, Case.case_id == Stage.case_id).where(*where))
-    return cases, stages
+    stmt = _stage_select(False, PORTFOLIO_STAGE_COLUMNS).join(Case, Case.case_id == Stage.case_id).where(*where)
+    return cases, _frame(session, stmt)
 
 
 def fetch_case(session: Session, case_id: str, *, scope: Scope) -> pd.DataFrame:
@@ -67,8 +67,13 @@ def fetch_case(session: Session, case_id: str, *, scope: Scope) -> pd.DataFrame:
     return _frame(session, select(*_all(Case)).where(Case.case_id == case_id, Case.unit_code.in_(scope.codes)), scope)
 
 
-def _stage_select(with_case: bool) -> Select:
-    cols = [_col(getattr(Stage, c)) for c in STAGE_COLUMNS]
+# what a portfolio computes from (status, measures, strips, forecasts, time by party): its cases' every stage row,
+# so each column left out is a million values fewer to read for a province's past day
+PORTFOLIO_STAGE_COLUMNS = [c for c in STAGE_COLUMNS if c not in ("attempts", "planned_finish_on")]
+
+
+def _stage_select(with_case: bool, columns: list[str] = STAGE_COLUMNS) -> Select:
+    cols = [_col(getattr(Stage, c)) for c in columns]
     if with_case:
         cols += [Case.customer_class, Case.capacity_kva, Case.voltage_kv, Case.key_project, Case.customer_name,
                  Case.manager]  # fmt: skip
