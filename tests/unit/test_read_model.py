@@ -210,3 +210,22 @@ def test_a_grid_block_of_one_customer_class_is_served(built, klass):
     stored = {"as_of": DAY.isoformat(), "unit": "YL", "states": ["open"], "class": klass}
     block = portfolio_rows(built, stored, {"startRow": 0, "endRow": 100})
     assert block["rowCount"] > 0 and len(block["rowData"]) == min(100, block["rowCount"])
+
+
+def test_an_energized_cases_stage_left_open_is_not_open_work_either_way(small_svc, tmp_path):
+    """A record that never closed an early stage of a case already energized: the read model holds no open stage
+    of an energized case, and a past day computed on demand agrees."""
+    from board.ingest.importer import import_path
+
+    svc, day = small_svc, dt.date(2025, 11, 3)
+    folder = write_small(tmp_path / "left-open")
+    stages = (folder / "stages.csv").read_text(encoding="utf-8")
+    (folder / "stages.csv").write_text(stages.replace("L1C,L1,2025-09-26,2025-09-28,", "L1C,L1,2025-09-26,,"),
+                                       encoding="utf-8")  # fmt: skip
+    import_path(svc.engine, folder, svc.rules)
+    scope = svc.scope(None)
+    computed = svc.open_stages(day, scope)
+    assert svc.read_day(day) is None and "L1C" not in set(computed["case_id"])
+    refresh(svc, day)
+    assert svc.read_day(day) == day.toordinal()
+    assert set(svc.open_stages(day, scope)["case_id"]) == set(computed["case_id"])
