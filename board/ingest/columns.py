@@ -63,26 +63,33 @@ class ColumnChecker:
     def _spread(self, codes: np.ndarray, per_value: np.ndarray, missing) -> np.ndarray:
         return np.append(per_value, np.array([missing], dtype=per_value.dtype))[codes]
 
-    def text(self, col: str, required: bool = False) -> pd.Series:
+    def _flag(self, col: str, rows: np.ndarray, reason) -> None:
+        """A problem for each of the rows; `reason(value)` words it from the cell's (stripped) value."""
+        codes, distinct = self.factor(col)
+        for row, code in zip(self.frame.index[rows], codes[rows]):
+            self.problems.add(self.sheet, row, col, reason(distinct[code]))
+
+    def _required(self, col: str, required: bool) -> tuple[np.ndarray, np.ndarray]:
         codes, values = self.factor(col)
         if required:
             for row in self.frame.index[codes < 0]:
                 self.problems.add(self.sheet, row, col, "不能为空")
+        return codes, values
+
+    def text(self, col: str, required: bool = False) -> pd.Series:
+        codes, values = self._required(col, required)
         # object dtype so that "missing" is None everywhere (pandas' string dtype would turn it into NaN)
         return pd.Series(self._spread(codes, values, None), index=self.frame.index, dtype=object)
 
     def choice(self, col: str, allowed, required: bool = False, default: str | None = None) -> pd.Series:
-        values = self.text(col, required)
-        codes, distinct = self.factor(col)
+        codes, distinct = self._required(col, required)
         ok = pd.Index(distinct, dtype=object).isin(allowed)
-        for row in self.frame.index[self._rows(codes, ~ok)]:
-            self.problems.add(self.sheet, row, col, f"取值 {values[row]!r} 不在 {'/'.join(allowed)} 之中")
+        self._flag(col, self._rows(codes, ~ok), lambda v: f"取值 {v!r} 不在 {'/'.join(allowed)} 之中")
         kept = np.where(ok, distinct, default).astype(object)
         return pd.Series(self._spread(codes, kept, default), index=self.frame.index, dtype=object)
 
     def number(self, col: str, required=False, minimum=None, maximum=None, integer=False) -> pd.Series:
-        raw = self.text(col, required)
-        codes, distinct = self.factor(col)
+        codes, distinct = self._required(col, required)
         nums = pd.to_numeric(pd.Series(distinct, dtype=object), errors="coerce")
         arr = nums.to_numpy(dtype=float)
         bad_num = ~np.isfinite(arr)
@@ -96,8 +103,7 @@ class ColumnChecker:
             checks.append((~bad_num & (filled > maximum), f"不能大于 {maximum}"))
         flagged = np.zeros(len(distinct), dtype=bool)
         for mask, reason in checks:  # one problem per cell, the first that applies (as a reader would check)
-            for row in self.frame.index[self._rows(codes, mask & ~flagged)]:
-                self.problems.add(self.sheet, row, col, f"{reason}：{raw[row]!r}")
+            self._flag(col, self._rows(codes, mask & ~flagged), lambda v, why=reason: f"{why}：{v!r}")
             flagged |= mask
         # a flagged cell holds no number, so that typing the column (integers) cannot fail on it; as
         # pd.to_numeric of the whole column, integers stay int64 unless a cell is empty or flagged
@@ -106,8 +112,7 @@ class ColumnChecker:
         return pd.Series(nums.to_numpy()[codes], index=self.frame.index)
 
     def date(self, col: str, required: bool = False) -> pd.Series:
-        raw = self.text(col, required)
-        codes, distinct = self.factor(col)
+        codes, distinct = self._required(col, required)
         # plain YYYY-MM-DD in one vectorised pass; only timestamps and bad values go through the row parser
         parsed = pd.to_datetime(pd.Series(distinct, dtype=object), format="%Y-%m-%d", errors="coerce")
         parsed = parsed.astype("datetime64[s]").to_numpy(copy=True)
@@ -119,19 +124,15 @@ class ColumnChecker:
                 bad[i] = True
             else:
                 parsed[i] = np.datetime64(day, "s")
-        for row in self.frame.index[self._rows(codes, bad)]:
-            self.problems.add(self.sheet, row, col, f"日期格式错误（应为 YYYY-MM-DD）：{raw[row]!r}")
+        self._flag(col, self._rows(codes, bad), lambda v: f"日期格式错误（应为 YYYY-MM-DD）：{v!r}")
         return pd.Series(self._spread(codes, parsed, np.datetime64("NaT", "s")), index=self.frame.index)
 
     def unique(self, col: str) -> None:
-        codes, distinct = self.factor(col)
+        codes, _values = self.factor(col)
         seen = pd.Series(codes).duplicated(keep="first").to_numpy() & (codes >= 0)
-        for row, code in zip(self.frame.index[seen], codes[seen]):
-            self.problems.add(self.sheet, row, col, f"重复的编号 {distinct[code]!r}")
+        self._flag(col, seen, lambda v: f"重复的编号 {v!r}")
 
     def missing_from(self, col: str, known, reason) -> None:
         """A problem for every row whose value is not in `known`; `reason(value)` words it."""
         codes, distinct = self.factor(col)
-        rows = self._rows(codes, ~pd.Index(distinct, dtype=object).isin(list(known)))
-        for row, code in zip(self.frame.index[rows], codes[rows]):
-            self.problems.add(self.sheet, row, col, reason(distinct[code]))
+        self._flag(col, self._rows(codes, ~pd.Index(distinct, dtype=object).isin(list(known))), reason)
