@@ -78,7 +78,7 @@ def refresh(svc, as_of: dt.date, progress: Callable[[int, int], None] | None = N
         finals_ok = finals_key == key
         read_writes.clear(conn, keep_finals=finals_ok, keep_days=_recent_days(conn, day))
         read_writes.drop_day(conn, day)
-        model = _fit_model(svc, session, as_of, day, key, conn)
+        model = _fit_model(svc, as_of, day, key, conn)
         units = [u for (u,) in conn.execute(select(Case.unit_code).distinct().order_by(Case.unit_code))]
         counts = {"final_cases": 0, "cases": 0, "open_stages": 0}
         for i, unit in enumerate(units):
@@ -107,8 +107,11 @@ def _recent_days(conn, day: int) -> tuple[int, ...]:
     return tuple(sorted((d for d in days if d != day), reverse=True)[: KEEP_DAYS - 1])
 
 
-def _fit_model(svc, session: Session, as_of: dt.date, day: int, key: str, conn):
-    points = queries.customer_chain_totals(session, as_of=as_of)
+def _fit_model(svc, as_of: dt.date, day: int, key: str, conn):
+    # the points the views share (a past day's model filters them): read once here, so the warming that follows
+    # finds them (a refresh of a province read its 800 k points twice); a build changes no case, so reading them
+    # outside its transaction sees the same rows
+    points = svc.duration_points(as_of)
     model = fit(points)
     read_writes.write_blob(conn, DURATION_BLOB, day, key, model_to_json(model).encode())
     sample = points.sample(n=SAMPLE_SIZE, random_state=0) if len(points) > SAMPLE_SIZE else points
