@@ -105,7 +105,7 @@ def portfolio_rows(svc: BoardService, stored: dict | None, request: dict | None)
     q = _query(svc, stored)
     try:
         cases = svc.portfolio_rows(q, start, end, sort)
-        count = svc.portfolio_summary(q).count
+        count = svc.portfolio_count(q)
     except (SQLAlchemyError, ValueError, LookupError):
         return {"rowData": [], "rowCount": 0}
     names = dict(zip(*svc.units()[["unit_code", "unit_name"]].to_numpy().T)) if len(cases) else {}

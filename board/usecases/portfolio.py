@@ -9,6 +9,7 @@ from dataclasses import dataclass, field, replace
 import pandas as pd
 
 from board.domain.portfolio import PortfolioFilter, apply_filter, party_split, utility_share, where_cases_wait
+from board.domain.status import stage_status
 from data_access import queries
 from data_access.engine import session_scope
 
@@ -52,8 +53,40 @@ class PortfolioViews:
             with session_scope(self.engine) as session:
                 return queries.fetch_case_page(session, self._case_query(session, q, day), start=start, end=end,
                                                sort=sort)  # fmt: skip
+        sort = [(c, d) for c, d in sort if c == "days" or c in _SORT_COLUMNS]  # what the computed path ignores
+        past = self._past_query(q, sort)
+        if past is not None:
+            with session_scope(self.engine) as session:
+                levels = self.rules.raw["supervision_levels"]
+                cases = queries.past_case_page(session, past, (levels["key_or_kv"], levels["large_kva"]),
+                                               start=start, end=end, sort=sort)  # fmt: skip
+                stages = queries.stages_of_cases(session, cases["case_id"].tolist())
+            return self.measured(cases, stages, q.as_of)[0]
         cases = self._matching(q)
         return _sorted(cases, sort).iloc[max(start, 0) : max(end, 0)]
+
+    def portfolio_count(self, q: PortfolioQuery) -> int:
+        """How many cases match (exact); a past day counts in SQL when it can, without the page's figures."""
+        if self.read_day(q.as_of) is None and self._past_query(q, []) is not None:
+            return self.cached(("portfolio-count", replace(q, unit=None)), lambda: self._past_count(q), unit=q.unit)
+        return self.portfolio_summary(q).count
+
+    def _past_count(self, q: PortfolioQuery) -> int:
+        with session_scope(self.engine) as session:
+            return queries.count_past(session, self._past_query(q, []))
+
+    def _past_query(self, q: PortfolioQuery, sort: list[tuple[str, bool]]) -> queries.PastQuery | None:
+        """A day outside the read model in SQL, unless the page filters or sorts by what only the computed
+        measures know (holder, risk, forecast, 供电部门耗时), or a masked scope searches or sorts by customer name
+        (the computed path sees masked names only)."""
+        computed = set(_SORT_COLUMNS) - set(queries.past_sortable(q.as_of)) - {"supervision_level"}
+        if q.flt.party or q.risk or any(c in computed for c, _ in sort):
+            return None
+        scope = self.scope(q.unit)
+        if scope.masked and (q.flt.text.strip() or any(c == "customer_name" for c, _ in sort)):
+            return None
+        where = queries.CaseFilter(q.flt.voltage, q.flt.customer_class, q.flt.key_only)
+        return queries.PastQuery(q.as_of, scope, q.states, q.applied_from, q.applied_to, where, q.flt.text)
 
     def _case_query(self, session, q: PortfolioQuery, day: int) -> queries.CaseQuery:
         scope = self._resolve(session, q.unit)
@@ -72,12 +105,31 @@ class PortfolioViews:
             split = party_split(days, units, cq.scope.root)
             return PortfolioSummary(cq.scope, units, count, where_cases_wait(stages, self.rules), split,
                                     utility_share(split))  # fmt: skip
+        past = self._past_query(q, [])
+        if past is not None:
+            return self._past_summary(past)
         data = self.portfolio(q.as_of, q.unit, q.states, q.applied_from, q.applied_to)
         cases = self._matching(q, data)
         ids = set(cases["case_id"])
         stages = data.open_stages[data.open_stages["case_id"].isin(ids)]
         split = party_split(data.party_days[data.party_days["case_id"].isin(ids)], data.units, data.scope.root)
         return PortfolioSummary(data.scope, data.units, len(cases), where_cases_wait(stages, self.rules), split,
+                                utility_share(split))  # fmt: skip
+
+    def _past_summary(self, past: queries.PastQuery) -> PortfolioSummary:
+        with session_scope(self.engine) as session:
+            units = queries.fetch_units(session)
+            count = queries.count_past(session, past)
+            groups = queries.stage_groups(session, past)
+        done = groups["started_on"].isna()
+        status = stage_status(groups[~done], past.as_of, self.calendar, self.rules)
+        held = pd.concat([
+            groups.loc[done, ["unit_code", "party", "done_cd"]].rename(columns={"done_cd": "days"}),
+            status[["unit_code", "party"]].assign(days=status["elapsed_cd"] * status["n"]),
+        ])  # fmt: skip
+        days = held.groupby(["unit_code", "party"], as_index=False)["days"].sum()
+        split = party_split(days, units, past.scope.root)
+        return PortfolioSummary(past.scope, units, count, where_cases_wait(status, self.rules), split,
                                 utility_share(split))  # fmt: skip
 
     def _matching(self, q: PortfolioQuery, data=None) -> pd.DataFrame:

@@ -59,6 +59,13 @@ class ProgressViews:
             units = queries.fetch_units(session)
             cases, stages = queries.fetch_portfolio(session, as_of=as_of, scope=scope, states=states,
                                                     applied_from=applied_from, applied_to=applied_to)  # fmt: skip
+        measures, status = self.measured(cases, stages, as_of)
+        open_stages = status[status["state"].astype(str) == "open"]
+        return PortfolioData(as_of, scope, units, measures, open_stages, party_days(status))
+
+    def measured(self, cases: pd.DataFrame, stages: pd.DataFrame, as_of: dt.date) -> tuple[pd.DataFrame, pd.DataFrame]:
+        """Cases with their measures, progress strip and forecast as of a day, from all their stage rows (and those
+        rows' status). Each case's figures depend on its own rows only, so a page of cases is measured alike."""
         status = stage_status(stages, as_of, self.calendar, self.rules)
         measures = case_measures(cases, status, as_of, self.calendar, self.rules)
         classes = pd.Series(measures["customer_class"].to_numpy(), index=measures["case_id"].to_numpy())
@@ -71,8 +78,7 @@ class ProgressViews:
         for col in ("forecast_on", "late_on", "risk", "provisional"):
             if col not in measures:
                 measures[col] = None
-        open_stages = status[status["state"].astype(str) == "open"]
-        return PortfolioData(as_of, scope, units, measures, open_stages, party_days(status))
+        return measures, status
 
     def case_detail(self, case_id: str, as_of: dt.date, unit: str | None = None) -> "CaseDetail | None":
         """One case with its stages' status, measures and tracking plan; None when absent or out of scope."""
