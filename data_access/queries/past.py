@@ -90,8 +90,6 @@ def past_case_page(
     order += [level.desc(), Case.applied_on.asc(), Case.case_id.asc()]
     ids_stmt = select(Case.case_id).where(*q.clauses()).order_by(*order).offset(max(start, 0))
     ids = list(session.scalars(ids_stmt.limit(max(end - start, 0))))
-    if not ids:
-        return _frame(session, select(*_all(Case)).where(Case.case_id.in_([])), q.scope)
     page = _frame(session, select(*_all(Case)).where(Case.case_id.in_(ids)), q.scope)
     rank = {case_id: i for i, case_id in enumerate(ids)}
     return page.sort_values("case_id", key=lambda c: c.map(rank), kind="stable").reset_index(drop=True)
