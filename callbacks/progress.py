@@ -236,7 +236,11 @@ def register(app: Dash, svc: BoardService) -> None:
             const text = JSON.stringify(stored);
             dash_ag_grid.getApiAsync(id).then(api => {
                 if (api.__boardQuery === text) { return; }
+                const first = api.__boardQuery === undefined;
                 api.__boardQuery = text;
+                // rows shown before the first query is known were read with it (on_rows waits for a query)
+                const row = api.getDisplayedRowAtIndex(0);
+                if (first && row && row.data) { return; }
                 api.purgeInfiniteCache();
             });
             return window.dash_clientside.no_update;
