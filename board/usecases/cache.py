@@ -7,6 +7,7 @@ skipped with one warning: the view is computed and served, only slower.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import hashlib
 import logging
@@ -15,12 +16,17 @@ import time
 from collections import OrderedDict
 from pathlib import Path
 
+from filelock import FileLock
+
 log = logging.getLogger("board.cache")
 
 MAX_BYTES = 64 * 2**20  # a value larger than this is served but not stored (the in-memory fallback of old views)
 TIMEOUT = 7 * 24 * 3600  # old versions age out by themselves
 RECENT_BYTES = 96 * 2**20  # per worker: the pickled size of the entries kept in process
 BIG_SECONDS = 300  # how long the one oversized value stays in a worker
+TOO_BIG = b"board:too-big"  # stored in place of a value over MAX_BYTES (never a pickle: those start with 0x80)
+LOCK_WAIT = 120  # seconds a worker waits for another's answer before computing the view itself
+LOCK_LEASE = 600  # a Redis lock frees itself after this, should its holder die
 SWEEP_SECONDS = 36 * 3600  # a refresh deletes file-cache entries older than this (the day before's, and older)
 
 
@@ -73,13 +79,18 @@ class ViewCache:
     def _folder(self) -> Path:
         return Path(self.data_dir) / "cache"
 
+    @property
+    def _locks(self) -> Path:
+        return Path(self.data_dir) / "cache-locks"  # beside the entries: cachelib's clear() expects files only
+
     def sweep(self, older_than: float = SWEEP_SECONDS) -> int:
         """Delete the file cache's entries written more than `older_than` seconds ago (unreachable ones of older
         data versions and days, mostly); returns how many. Redis ages its entries out by itself."""
         if self.redis_url or not self._folder.is_dir():
             return 0
         cutoff, removed = time.time() - older_than, 0
-        for path in self._folder.iterdir():
+        locks = list(self._locks.iterdir()) if self._locks.is_dir() else []
+        for path in [*self._folder.iterdir(), *locks]:
             try:
                 if path.is_file() and path.stat().st_mtime < cutoff:
                     path.unlink()
@@ -107,23 +118,70 @@ class ViewCache:
             raw = self._call("get", key)
             if raw is not None:
                 self._recent_put(key, raw)
+        big = self._big
+        if big is not None and big[0] == key and time.monotonic() - big[2] < BIG_SECONDS:
+            return big[1]
+        if raw == TOO_BIG:
+            return self._compute_and_store(key, compute)  # nothing to wait for: no worker can store it
         if raw is not None:
             try:
                 return pickle.loads(raw)
             except Exception:  # noqa: BLE001 - a damaged entry is recomputed
                 log.warning("缓存条目无法读取，重新计算")
-        big = self._big
-        if big is not None and big[0] == key and time.monotonic() - big[2] < BIG_SECONDS:
-            return big[1]
+        # one worker computes a missing view while the others wait for its answer: a page's callbacks reach both
+        # workers at once, and two of them computing the same view each took twice as long on two cores
+        with self._computing(key) as locked:
+            raw = self._call("get", key) if locked else None
+            if raw is not None and raw != TOO_BIG:
+                self._recent_put(key, raw)
+                return pickle.loads(raw)
+            return self._compute_and_store(key, compute)
+
+    def _compute_and_store(self, key: str, compute):
         value = compute()
         data = pickle.dumps(value, protocol=5)
         if len(data) <= MAX_BYTES:
             self._call("set", key, data)
             self._recent_put(key, data)
         else:
-            # a past day's whole-company portfolio: kept here alone, briefly, so the grid's next blocks reuse it
+            # a past day's whole-company portfolio: kept here alone, briefly, so the grid's next blocks reuse it;
+            # the marker tells the other workers not to wait for it
             self._big = (key, value, time.monotonic())
+            self._call("set", key, TOO_BIG)
         return value
+
+    @contextlib.contextmanager
+    def _computing(self, key: str):
+        """Hold the key's compute lock (shared by every worker of every host on Redis, by the workers of this host
+        otherwise); yields whether it is held. A lock not had within LOCK_WAIT seconds (a view slower than that, or a
+        holder that hangs) is given up: the caller computes without it rather than wait longer."""
+        lock = self._lock(key)
+        got = False
+        if lock is not None:
+            try:
+                got = lock.acquire() is not False  # FileLock returns a proxy, Redis True/False
+            except Exception:  # noqa: BLE001 - a lock that fails means "compute without it"
+                got = False
+        try:
+            yield got
+        finally:
+            if got:
+                try:
+                    lock.release()
+                except Exception:  # noqa: BLE001 - an expired Redis lease is already gone
+                    pass
+
+    def _lock(self, key: str):
+        if self._failed_at and time.monotonic() - self._failed_at < 10:
+            return None
+        try:
+            if self.redis_url:
+                return self.backend()._write_client.lock(f"{self.prefix}lock:{key}", timeout=LOCK_LEASE,
+                                                       blocking_timeout=LOCK_WAIT)  # fmt: skip
+            self._locks.mkdir(parents=True, exist_ok=True)
+            return FileLock(str(self._locks / key), timeout=LOCK_WAIT)
+        except Exception:  # noqa: BLE001 - no lock: compute as before
+            return None
 
     # The newest entries also stay in this process, as bytes, up to RECENT_BYTES: reading them back skips the
     # round trip to Redis or the disk; unpickling a copy keeps callers from sharing one mutable object.
