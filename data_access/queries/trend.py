@@ -41,7 +41,7 @@ def open_case_counts(
     days = sorted(days)
     first, last = days[0], days[-1]
     alive = [Case.unit_code.in_(scope.codes), Case.status != "cancelled"]
-    applied = _per_day(session, Case.applied_on, alive, first, last)
+    applied = _per_day(session, Case.applied_on, _by_day_range(session, scope), first, last)
     energized = _per_day(session, Case.energized_on, alive, first, last)
     if open_at_last is None:
         applied0 = session.scalar(select(func.count()).where(*alive, Case.applied_on <= first)) or 0
@@ -57,8 +57,16 @@ def open_case_counts(
     return pd.Series(out, dtype="int64")
 
 
+def _by_day_range(session: Session, scope: Scope) -> list:
+    """The scope's live cases, written so that SQLite reads the days' range of ix_cases_applied_on: its planner,
+    without statistics, otherwise walks every case of each unit by ix_cases_unit_energized (1.7 s at 1 M cases
+    against 0.24 s). `unit_code || ''` is SQLite's documented way to keep a term off an index; PostgreSQL plans by
+    its statistics and gets the plain column."""
+    unit = Case.unit_code.concat("") if session.get_bind().dialect.name == "sqlite" else Case.unit_code
+    return [unit.in_(scope.codes), Case.status != "cancelled"]
+
+
 def _per_day(session: Session, column, alive: list, first: dt.date, last: dt.date) -> dict[dt.date, int]:
-    rows = session.execute(
-        select(column, func.count()).where(*alive, column > first, column <= last).group_by(column)
-    ).all()
+    stmt = select(column, func.count()).where(*alive, column > first, column <= last).group_by(column)
+    rows = session.execute(stmt).all()
     return {pd.Timestamp(day).date(): int(n) for day, n in rows}
