@@ -19,9 +19,12 @@ def fetch_cases(session: Session, *, as_of: dt.date, scope: Scope) -> pd.DataFra
     return _frame(session, stmt, scope)
 
 
-def fetch_open_cases(session: Session, *, as_of: dt.date, scope: Scope) -> pd.DataFrame:
-    """Cases of the scope open at as-of: applied, not energized by then, not cancelled."""
-    stmt = select(*_all(Case)).where(
+def fetch_open_cases(
+    session: Session, *, as_of: dt.date, scope: Scope, columns: list[str] | None = None
+) -> pd.DataFrame:
+    """Cases of the scope open at as-of: applied, not energized by then, not cancelled (all columns, or some)."""
+    cols = _all(Case) if columns is None else [_col(getattr(Case, c)) for c in columns]
+    stmt = select(*cols).where(
         Case.unit_code.in_(scope.codes),
         Case.applied_on <= as_of,
         Case.status != "cancelled",
