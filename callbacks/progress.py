@@ -47,6 +47,42 @@ def _query(svc: BoardService, stored: dict | None) -> PortfolioQuery:
                           risk)  # fmt: skip
 
 
+def query_data(
+    svc: BoardService,
+    unit,
+    as_of,
+    states,
+    start,
+    end,
+    voltage,
+    klass,
+    key,
+    party,
+    text,
+    requested,
+    risk,
+    messages: list[str] | None = None,
+) -> dict:
+    """The page's query as the browser keeps it, from the filters' values (raises on an unknown unit or bad date).
+    Both the figures and the grid's first block build it, so the grid need not wait for the figures' answer."""
+    messages = [] if messages is None else messages
+    states = [s for s in (states or []) if s in STATES] or ["open"]
+    party = party if party in PARTIES else None
+    risk = risk if risk in RISKS else None
+    text = (text or "")[:60]
+    day = svc.as_of(as_of[:10] if as_of else None)
+    scope = resolve_unit(svc, unit, requested, messages)
+    applied_from = _day(start)
+    if applied_from is None and set(states) - {"open"}:
+        # finished cases pile up for years: without a range, show the last year's applications only
+        applied_from = day - dt.timedelta(days=365)
+        messages.append(f"已送电/已撤销工单默认只显示 {applied_from} 以后申请的，可用“申请日期”调整")
+    applied_to = _day(end)
+    return {"as_of": day.isoformat(), "unit": scope.root, "states": states, "voltage": voltage, "class": klass,
+            "from": applied_from and applied_from.isoformat(), "to": applied_to and applied_to.isoformat(),
+            "key": bool(key), "party": party, "text": text, "risk": risk}  # fmt: skip
+
+
 def update_portfolio(
     svc: BoardService, unit, as_of, states, start, end, voltage, klass, key, party, text, requested=None, risk=None
 ) -> tuple:
@@ -71,17 +107,8 @@ def update_portfolio(
         risk=risk,
     )
     try:
-        day = svc.as_of(as_of[:10] if as_of else None)
-        scope = resolve_unit(svc, unit, requested, messages)
-        applied_from = _day(start)
-        if applied_from is None and set(states) - {"open"}:
-            # finished cases pile up for years: without a range, show the last year's applications only
-            applied_from = day - dt.timedelta(days=365)
-            messages.append(f"已送电/已撤销工单默认只显示 {applied_from} 以后申请的，可用“申请日期”调整")
-        applied_to = _day(end)
-        stored = {"as_of": day.isoformat(), "unit": scope.root, "states": states, "voltage": voltage, "class": klass,
-                  "from": applied_from and applied_from.isoformat(), "to": applied_to and applied_to.isoformat(),
-                  "key": bool(key), "party": party, "text": text, "risk": risk}  # fmt: skip
+        stored = query_data(svc, unit, as_of, states, start, end, voltage, klass, key, party, text, requested, risk,
+                            messages)  # fmt: skip
         summary = svc.portfolio_summary(_query(svc, stored))
     except (SQLAlchemyError, ValueError, LookupError) as exc:
         fig = empty_figure("暂无数据")
@@ -189,6 +216,15 @@ def calculate(svc: BoardService, capacity_text, voltage, as_of) -> tuple:
     return html.Div(text), duration_figure(points, model, capacity)
 
 
+# the page's filters, in query_data's order
+FILTERS = (
+    State(Progress.UNIT, "value"), State(as_of_value(Progress.AS_OF), "data"), State(Progress.STATES, "value"),
+    State(Progress.APPLIED, "start_date"), State(Progress.APPLIED, "end_date"), State(Progress.VOLTAGE, "value"),
+    State(Progress.CLASS, "value"), State(Progress.KEY, "value"), State(Progress.PARTY, "value"),
+    State(Progress.SEARCH, "value"), State(Progress.RISK, "value"),
+)  # fmt: skip
+
+
 def register(app: Dash, svc: BoardService) -> None:
     """Attach the 双链进度 callbacks to an app."""
     register_as_of_value(app, Progress.AS_OF)
@@ -219,34 +255,45 @@ def register(app: Dash, svc: BoardService) -> None:
 
     @app.callback(
         Output(Progress.GRID, "getRowsResponse"),
+        Output(Progress.ROWS_QUERY, "data"),
         Input(Progress.GRID, "getRowsRequest"),
         State(Progress.QUERY, "data"),
+        *FILTERS,
+        State(Progress.REQUESTED, "data"),
         prevent_initial_call=True,
     )
-    def on_rows(request, stored):
+    def on_rows(request, stored, unit, as_of, states, start, end, voltage, klass, key, party, text, risk, requested):
         if stored is None:
-            raise PreventUpdate  # the filters' answer follows and purges the grid, which asks again
-        return portfolio_rows(svc, stored, request)
+            # the first block, asked for while the figures are still being made: the query from the filters
+            try:
+                stored = query_data(svc, unit, as_of, states, start, end, voltage, klass, key, party, text, requested,
+                                    risk)  # fmt: skip
+            except (SQLAlchemyError, ValueError, LookupError):
+                raise PreventUpdate from None  # the filters' answer says what is wrong
+        return portfolio_rows(svc, stored, request), stored
 
     # a new query empties the grid's blocks so it asks for its first rows again
     app.clientside_callback(
-        """function (stored, id) {
+        """function (stored, used, id) {
             if (!stored) { return window.dash_clientside.no_update; }
             // the date picker re-sends its value after it mounts: the same query must not reload the grid
             const text = JSON.stringify(stored);
+            // per grid, but not on its api object: dash-ag-grid sends that object's own fields with each request
+            const shown = window.__boardGridQuery = window.__boardGridQuery || new WeakMap();
             dash_ag_grid.getApiAsync(id).then(api => {
-                if (api.__boardQuery === text) { return; }
-                const first = api.__boardQuery === undefined;
-                api.__boardQuery = text;
-                // rows shown before the first query is known were read with it (on_rows waits for a query)
-                const row = api.getDisplayedRowAtIndex(0);
-                if (first && row && row.data) { return; }
+                if (shown.get(api) === text) { return; }
+                const first = !shown.has(api);
+                shown.set(api, text);
+                // the grid's first block is (being) read with this query: on_rows takes it from the store once it is
+                // there, and from the same filters before; only a block read with another query is thrown away
+                if (first && (!used || JSON.stringify(used) === text)) { return; }
                 api.purgeInfiniteCache();
             });
             return window.dash_clientside.no_update;
         }""",
         Output(Progress.QUERY, "id"),
         Input(Progress.QUERY, "data"),
+        State(Progress.ROWS_QUERY, "data"),
         State(Progress.GRID, "id"),
         prevent_initial_call=True,
     )

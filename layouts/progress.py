@@ -162,6 +162,7 @@ def layout(**query) -> html.Div:
             html.Div([html.Span(id=Progress.COUNT, className="me-3"), legend], className="my-2"),
             _calculator(),
             dcc.Store(id=Progress.QUERY),
+            dcc.Store(id=Progress.ROWS_QUERY),
             # rows come block by block from the server (sorted and paged in SQL): every case is reachable
             dag.AgGrid(
                 id=Progress.GRID,

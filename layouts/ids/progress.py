@@ -24,6 +24,7 @@ class Progress(StrEnum):
     COUNT = "progress-count"
     GRID = "progress-grid"
     QUERY = "progress-query"
+    ROWS_QUERY = "progress-rows-query"  # the query the grid's latest block was read with
     WAIT = "progress-wait"
     PARTIES = "progress-parties"
 

@@ -2,7 +2,7 @@
 
 from board.usecases.service import BoardService
 from callbacks.case_page import plan_workbook, render_case
-from callbacks.progress import portfolio_rows, update_portfolio
+from callbacks.progress import portfolio_rows, query_data, update_portfolio
 
 
 def _rows(svc, query, start=0, end=500):
@@ -21,6 +21,18 @@ def test_portfolio_for_one_county(demo_settings):
     assert all("|" in r["strip"] for r in rows)
     assert "责任边界" in parties.layout.title.text and "工单卡在哪里" in wait.layout.title.text
     assert search == "?unit=YL-DL&as_of=2026-11-20"
+
+
+def test_the_grids_first_block_asks_with_the_figures_query(demo_settings):
+    # the grid keeps a first block read before the figures' answer only when both queries are the same
+    svc = BoardService(demo_settings)
+    filters = ("YL-QX", "2026-11-20", ["open", "energized"], None, None, "mv", "high", ["key"], None, "城", None)
+    *_n, query, _w, _p, _s = update_portfolio(svc, *filters)
+    first = query_data(svc, *filters[:10], None, filters[10])  # as on_rows: (…, text, requested, risk)
+    assert first == query and query["from"] == "2025-11-20" and query["unit"] == "YL-QX"
+    assert portfolio_rows(svc, first, {"startRow": 0, "endRow": 5}) == portfolio_rows(
+        svc, query, {"startRow": 0, "endRow": 5}
+    )
 
 
 def test_hostile_url_values_fall_back(demo_settings):
