@@ -1,13 +1,12 @@
-"""双链进度 callbacks: portfolio filters → table, bottleneck and 责任边界; the 工期预估 calculator."""
+"""双链进度 callbacks: portfolio filters → table, bottleneck and 责任边界 (the 工期预估 calculator: calculator.py)."""
 
 from __future__ import annotations
 
 import datetime as dt
 
-import dash_bootstrap_components as dbc
 import numpy as np
 import pandas as pd
-from dash import Dash, Input, Output, State, dcc, html
+from dash import Dash, Input, Output, State
 from dash.exceptions import PreventUpdate
 from sqlalchemy.exc import SQLAlchemyError
 
@@ -16,13 +15,14 @@ from board.domain.portfolio import PortfolioFilter
 from board.domain.rules import CASE_STATUS_NAMES, CLASS_NAMES
 from board.usecases.service import BoardService, PortfolioQuery
 from layouts.case_page import date_text
-from layouts.common import as_of_value, graph_config, notices
+from layouts.common import as_of_value, notices
 from layouts.figures import empty_figure
 from layouts.ids.progress import Progress
 from layouts.progress import PARTIES, RISKS, STATES
-from layouts.progress_figures import duration_figure, party_figure, wait_figure
+from layouts.progress_figures import party_figure, wait_figure
 from layouts.urlstate import parse_params, to_search
 
+from . import calculator
 from .common import register_as_of_value, register_unit_options, resolve_unit
 from .errors import friendly_error
 
@@ -182,40 +182,6 @@ def _rows(cases: pd.DataFrame, names: dict, svc: BoardService, as_of) -> list[di
     ).to_dict("records")
 
 
-def calculate(svc: BoardService, capacity_text, voltage, as_of) -> tuple:
-    """(result, figure) of the 工期预估 calculator; bad input gets a message and no figure."""
-    try:
-        capacity = float(str(capacity_text).strip())
-        if not 0 < capacity <= 200_000:
-            raise ValueError
-    except (TypeError, ValueError):
-        fig = None
-        msg = (
-            "请输入 0 以上、200,000 以下的变压器容量（kVA）"
-            if capacity_text not in (None, "")
-            else "输入容量后显示预测"
-        )
-        return dbc.Alert(msg, color="warning" if capacity_text else "light", className="py-2 mb-0"), fig
-    try:
-        day = svc.as_of(as_of[:10] if as_of else None)
-        out = svc.calculator(capacity, float(voltage or 10), day)
-        points = svc.duration_sample(day)
-    except (SQLAlchemyError, ValueError, LookupError) as exc:
-        return dbc.Alert(friendly_error(exc), color="danger", className="py-2 mb-0"), None
-    p, model = out["prediction"], out["model"]
-    grid = f"电网侧时限合计 {out['grid_wd']:g} 个工作日"
-    base = f"经验基准 {out['baseline_cd']:g} 天"
-    if not p.ok:
-        text = f"该电压等级/容量段样本不足（{p.samples} 例），无法预测；{base}，{grid}。"
-    else:
-        prov = "（暂定：跨入未导入日历的年份）" if out["earliest_provisional"] else ""
-        text = (f"客户侧工期预计 {p.median:.0f} 天（80% 区间 {p.low:.0f}–{p.high:.0f} 天，样本 {p.samples} 例"
-                f"{'，' + p.note if p.note else ''}；{base}）；{grid}；从 {day} 起最早送电 {out['earliest']}{prov}，"
-                f"较慢情形 {out['late']}。模型留出检验：平均误差 {model.mae_days:.1f} 天，区间覆盖率 "
-                f"{model.coverage * 100:.0f}%（{model.test_size} 例）。")  # fmt: skip
-    return html.Div(text), duration_figure(points, model, capacity)
-
-
 # the page's filters, in query_data's order
 FILTERS = (
     State(Progress.UNIT, "value"), State(as_of_value(Progress.AS_OF), "data"), State(Progress.STATES, "value"),
@@ -226,7 +192,8 @@ FILTERS = (
 
 
 def register(app: Dash, svc: BoardService) -> None:
-    """Attach the 双链进度 callbacks to an app."""
+    """Attach the 双链进度 callbacks (and its 工期预估 calculator's) to an app."""
+    calculator.register(app, svc)
     register_as_of_value(app, Progress.AS_OF)
     register_unit_options(app, svc, Progress.UNIT, Progress.URL)
 
@@ -297,11 +264,3 @@ def register(app: Dash, svc: BoardService) -> None:
         State(Progress.GRID, "id"),
         prevent_initial_call=True,
     )
-
-    @app.callback(
-        Output(Progress.CALC_RESULT, "children"), Output(Progress.CALC_FIGURE, "children"),
-        Input(Progress.CALC_CAPACITY, "value"), Input(Progress.CALC_VOLTAGE, "value"), State(Progress.AS_OF, "date"),
-    )  # fmt: skip
-    def on_calculate(capacity, voltage, as_of):
-        result, fig = calculate(svc, capacity, voltage, as_of)
-        return result, None if fig is None else dcc.Graph(figure=fig, config=graph_config())

@@ -7,7 +7,7 @@ import pandas as pd
 
 from board.domain.duration import fit, forecast, risk
 from board.usecases.service import BoardService
-from callbacks.progress import calculate
+from callbacks.calculator import calculate
 
 
 def synthetic(n_per_bin=200, seed=1):
