@@ -47,6 +47,12 @@ def _query(svc: BoardService, stored: dict | None) -> PortfolioQuery:
                           risk)  # fmt: skip
 
 
+def _known(states, party, risk, text) -> tuple:
+    """The filters' values the page knows (the browser may send anything): states, party, risk, search text."""
+    states = [s for s in (states or []) if s in STATES] or ["open"]
+    return states, party if party in PARTIES else None, risk if risk in RISKS else None, (text or "")[:60]
+
+
 def query_data(
     svc: BoardService,
     unit,
@@ -66,10 +72,7 @@ def query_data(
     """The page's query as the browser keeps it, from the filters' values (raises on an unknown unit or bad date).
     Both the figures and the grid's first block build it, so the grid need not wait for the figures' answer."""
     messages = [] if messages is None else messages
-    states = [s for s in (states or []) if s in STATES] or ["open"]
-    party = party if party in PARTIES else None
-    risk = risk if risk in RISKS else None
-    text = (text or "")[:60]
+    states, party, risk, text = _known(states, party, risk, text)
     day = svc.as_of(as_of[:10] if as_of else None)
     scope = resolve_unit(svc, unit, requested, messages)
     applied_from = _day(start)
@@ -89,10 +92,7 @@ def update_portfolio(
     """(notice, count, grid query, bottleneck figure, 责任边界 figure, URL search); never raises. The grid asks for
     its rows by itself (`portfolio_rows`) with the query this returns."""
     messages: list[str] = []
-    states = [s for s in (states or []) if s in STATES] or ["open"]
-    party = party if party in PARTIES else None
-    risk = risk if risk in RISKS else None
-    text = (text or "")[:60]
+    states, party, risk, text = _known(states, party, risk, text)
     search = to_search(
         unit,
         as_of,

@@ -133,8 +133,12 @@ class ViewCache:
         with self._computing(key) as locked:
             raw = self._call("get", key) if locked else None
             if raw is not None and raw != TOO_BIG:
-                self._recent_put(key, raw)
-                return pickle.loads(raw)
+                try:
+                    value = pickle.loads(raw)
+                    self._recent_put(key, raw)
+                    return value
+                except Exception:  # noqa: BLE001 - a damaged entry is recomputed
+                    log.warning("缓存条目无法读取，重新计算")
             return self._compute_and_store(key, compute)
 
     def _compute_and_store(self, key: str, compute):
