@@ -10,7 +10,7 @@ from dash import Dash
 from board.config import Settings
 from board.usecases.service import BoardService
 from board.web import gate as web_auth
-from board.web import request_snapshot
+from board.web import plotly_bundle, request_snapshot
 from layouts.theme import register_templates, warm_figures
 
 ASSETS = Path(__file__).resolve().parents[2] / "assets"
@@ -38,6 +38,7 @@ def create_app(settings: Settings | None = None, principal=None, snapshot_key: s
         use_pages=True,
         pages_folder="",
         assets_folder=str(ASSETS),
+        assets_path_ignore=["^vendor$"],  # served on demand (plotly_bundle), not put into every page
         external_stylesheets=[],  # Bootstrap ships in assets/: the board runs without internet
         title=APP_TITLE,
         update_title=None,
@@ -49,6 +50,7 @@ def create_app(settings: Settings | None = None, principal=None, snapshot_key: s
     app.server.config["BOARD_SERVICE"] = svc
     web_auth.install(app.server, svc, principal, snapshot_key)
     request_snapshot.install(app.server, svc)  # after the gate: a refused request opens nothing
+    plotly_bundle.install(app.server, app.config.requests_pathname_prefix)
     dash.register_page("home", path="/", name="总览", title=f"总览 · {APP_TITLE}", layout=home.layout, order=0)
     dash.register_page("progress", path="/progress", name="双链进度", title=f"双链进度 · {APP_TITLE}",
                        layout=progress.layout, order=1)  # fmt: skip

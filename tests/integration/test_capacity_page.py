@@ -1,10 +1,15 @@
-"""Browser test of 可开放容量: the map loads offline, a load query highlights candidate feeders."""
+"""Browser test of 可开放容量: the map loads offline with the board's own plotly.js, a load query highlights
+candidate feeders."""
 
 import time
 
+from board.web import plotly_bundle
 from board.web.app import create_app
 
 TRACE_NAMES = "return document.querySelector('#capacity-map .js-plotly-plot').data.map(t => t.name);"
+# the plotly.js the page runs: its trace types, and whether the map drew its MapLibre canvas
+PLOTLY_TRACES = "return Object.keys(window.Plotly.PlotSchema.get().traces).sort();"
+MAP_CANVAS = "return !!document.querySelector('#capacity-map canvas.maplibregl-canvas');"
 
 
 def test_cap001_map_loads_and_query_highlights_candidates(dash_duo, demo_settings):
@@ -13,6 +18,8 @@ def test_cap001_map_loads_and_query_highlights_candidates(dash_duo, demo_setting
     dash_duo.wait_for_element("#capacity-map .js-plotly-plot", timeout=20)
     dash_duo.wait_for_contains_text("#capacity-grid", "变电站", timeout=15)
     assert "变电站" in dash_duo.driver.execute_script(TRACE_NAMES)
+    assert dash_duo.driver.execute_script(PLOTLY_TRACES) == sorted(plotly_bundle.manifest()["traces"])
+    assert dash_duo.driver.execute_script(MAP_CANVAS)
     dash_duo.find_element("#capacity-load").send_keys("800")
     dash_duo.find_element("#capacity-query").click()
     dash_duo.wait_for_contains_text("#capacity-message", "条线路可接入 800 kVA", timeout=15)
