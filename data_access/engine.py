@@ -106,6 +106,17 @@ def read_snapshot(engine: Engine) -> Iterator[None]:
 
 
 @contextmanager
+def outside_snapshot() -> Iterator[None]:
+    """Leave the read snapshot of the running context: the reads inside open their own connections. For work handed
+    to another thread, which must not share this context's one connection (DBAPI connections are not thread-safe)."""
+    token = _SNAPSHOT.set(None)
+    try:
+        yield
+    finally:
+        _SNAPSHOT.reset(token)
+
+
+@contextmanager
 def session_scope(engine: Engine, write: bool = False) -> Iterator[Session]:
     """A session committed on success and rolled back on error. Inside a read snapshot a reading session joins
     it; `write=True` (sign-ins, the audit log) always gets a connection and transaction of its own."""

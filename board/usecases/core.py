@@ -147,6 +147,12 @@ class ServiceCore:
             parts = (version_key(self), *key, where, code_fingerprint())
             return self.view_cache.get_or_compute(parts, compute)
 
+    def concurrently(self, *thunks):
+        """Independent views (or pieces of one) computed side by side: see board.usecases.parallel."""
+        from board.usecases.parallel import concurrently
+
+        return concurrently(self.engine, *thunks)
+
     @cached_property
     def view_cache(self):
         from board.usecases.cache import ViewCache

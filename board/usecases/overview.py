@@ -11,6 +11,7 @@ from board.domain.kpi import Kpi, compute_kpis, flow_values
 from board.domain.overview import attention, child_overview
 from board.domain.status import stage_status
 from board.domain.trend import Tile, tiles, week_ends, weekly_series
+from board.usecases.parallel import concurrently
 from board.usecases.refresh import version_key, week_overdue
 from data_access import queries
 from data_access.engine import session_scope
@@ -32,13 +33,21 @@ class OverviewViews:
 
     def _workload(self, as_of: dt.date, unit: str | None, period_days: int) -> "Workload":
         start = as_of - dt.timedelta(days=period_days - 1)
-        with session_scope(self.engine) as session:
-            scope = self._resolve(session, unit)
-            units = queries.fetch_units(session)
-            finished = queries.finished_summary(session, start=start, end=as_of, scope=scope)
-            energized = queries.energized_summary(session, start=start, end=as_of, scope=scope)
-            cases = queries.fetch_open_cases(session, as_of=as_of, scope=scope, columns=WORKLOAD_CASE_COLUMNS)
-        return Workload(as_of, scope, units, finished, energized, cases, self.open_stages(as_of, scope))
+        scope = self.scope(unit)
+
+        def counts():
+            with session_scope(self.engine) as session:
+                units = queries.fetch_units(session)
+                finished = queries.finished_summary(session, start=start, end=as_of, scope=scope)
+                energized = queries.energized_summary(session, start=start, end=as_of, scope=scope)
+                cases = queries.fetch_open_cases(session, as_of=as_of, scope=scope, columns=WORKLOAD_CASE_COLUMNS)
+            return units, finished, energized, cases
+
+        # a past day's open stages (1.5 s of SQL at a province) are read beside the counts (0.7 s), not after them
+        (units, finished, energized, cases), stages = concurrently(
+            self.engine, counts, lambda: self.open_stages(as_of, scope)
+        )
+        return Workload(as_of, scope, units, finished, energized, cases, stages)
 
     def open_stages(self, as_of: dt.date, scope: queries.Scope, where: queries.CaseFilter = queries.NO_FILTER):
         """Stages open at as-of with their status: read from the read model when it is built for that day,
@@ -64,15 +73,20 @@ class OverviewViews:
         """The KPIs with target, change (flows vs the window before, stocks vs last week's end) and sparkline."""
 
         def compute():
-            kpis = self.kpis(as_of, unit, period_days)
-            series = self.weekly_trend(as_of, unit, weeks)
             end = as_of - dt.timedelta(days=period_days)
             start = end - dt.timedelta(days=period_days - 1)
-            with session_scope(self.engine) as session:
-                scope = self._resolve(session, unit)
-                fin = queries.finished_summary(session, start=start, end=end, scope=scope)
-                energized = queries.energized_summary(session, start=start, end=end, scope=scope)
-            return tiles(kpis, series, flow_values(fin, energized), self.rules.targets, as_of)
+            scope = self.scope(unit)
+
+            def window_before():
+                with session_scope(self.engine) as session:
+                    fin = queries.finished_summary(session, start=start, end=end, scope=scope)
+                    energized = queries.energized_summary(session, start=start, end=end, scope=scope)
+                return flow_values(fin, energized)
+
+            # the trend computes the KPIs beside its own sums (see weekly_trend); the window before is read meanwhile
+            series, before = concurrently(self.engine, lambda: self.weekly_trend(as_of, unit, weeks), window_before)
+            kpis = self.kpis(as_of, unit, period_days)
+            return tiles(kpis, series, before, self.rules.targets, as_of)
 
         return self.cached(("tiles", as_of, period_days, weeks), compute, unit=unit)
 
@@ -84,20 +98,28 @@ class OverviewViews:
             ends = week_ends(as_of, weeks)
             first = ends[0] - dt.timedelta(days=6)
             key = version_key(self)
-            now = {k.name: k.value for k in self.kpis(as_of, unit, 30)}  # as-of's open and overdue counts
-            with session_scope(self.engine) as session:
-                scope = self._resolve(session, unit)
-                fin = queries.finished_summary(session, start=first, end=as_of, scope=scope, by=("finished_on",))
-                energized = queries.energized_daily(session, start=first, end=as_of, scope=scope)
-                open_n = queries.open_case_counts(session, days=ends, scope=scope,
-                                                  open_at_last=int(now["open_cases"]))  # fmt: skip
-                overdue = {}
-                for d in ends:
-                    if d == as_of:
-                        continue
-                    per_unit = week_overdue(self, session, d, key)
-                    overdue[d] = int(per_unit[per_unit.index.isin(scope.codes)].sum())
+            scope = self.scope(unit)
+
+            def sums():
+                with session_scope(self.engine) as session:
+                    fin = queries.finished_summary(session, start=first, end=as_of, scope=scope, by=("finished_on",))
+                    energized = queries.energized_daily(session, start=first, end=as_of, scope=scope)
+                    changes = queries.open_case_changes(session, days=ends, scope=scope)
+                    overdue = {}
+                    for d in ends:
+                        if d != as_of:
+                            per_unit = week_overdue(self, session, d, key)
+                            overdue[d] = int(per_unit[per_unit.index.isin(scope.codes)].sum())
+                return fin, energized, changes, overdue
+
+            # as-of's open and overdue counts are the KPIs' (a past day's take seconds): the sums need neither, so
+            # they are read while the KPIs are computed, instead of after them
+            (fin, energized, changes, overdue), kpis = concurrently(
+                self.engine, sums, lambda: self.kpis(as_of, unit, 30)
+            )
+            now = {k.name: k.value for k in kpis}
             overdue[as_of] = int(now["overdue_open"])
+            open_n = changes.counts(open_at_last=int(now["open_cases"]))
             return weekly_series(ends, fin, energized, open_n, pd.Series(overdue, dtype="int64"))
 
         return self.cached(("weekly-trend", as_of, weeks), compute, unit=unit)

@@ -65,7 +65,7 @@ from data_access.queries.scope import (
     resolve_scope,
     root_unit,
 )
-from data_access.queries.trend import energized_daily, open_case_counts
+from data_access.queries.trend import energized_daily, open_case_changes, open_case_counts
 
 __all__ = [
     "PastQuery", "count_past", "past_case_page", "past_sortable", "stage_groups", "stages_of_cases",
@@ -75,6 +75,7 @@ __all__ = [
     "case_unit", "customer_chain_totals", "daily_finished", "energized_summary", "feeder_load", "fetch_calendar",
     "fetch_case", "fetch_cases", "fetch_feeders", "fetch_finished_stages", "fetch_open_cases", "fetch_open_points",
     "fetch_open_stages", "fetch_portfolio", "fetch_stages", "fetch_substations", "fetch_units", "finished_summary",
-    "energized_daily", "last_change", "open_case_counts", "period_cases", "queued_by_unit", "read_meta",
+    "energized_daily", "last_change", "open_case_changes", "open_case_counts", "period_cases", "queued_by_unit",
+    "read_meta",
     "resolve_scope", "root_unit",
 ]  # fmt: skip
