@@ -56,17 +56,22 @@ def build(svc: BoardService, config: dict, scale: float) -> dict:
     day = svc.as_of(config.get("as_of"))
     unit = config.get("unit")
     scope = svc.scope(unit)
-    w = svc.workload(day, scope.root, 30)
-    names = dict(zip(w.units["unit_code"], w.units["unit_name"]))
-    stage_names = {c: svc.rules.stage_name(c) for c in svc.rules.stage_info}
-    alerts = svc.alerts(day, scope.root, 30, NO_FILTER)
-    heat = heatmap_figure(heatmap_matrix("overdue_open", w.units, scope.root, alerts.open_stages, alerts.finished,
-                                         svc.rules), "overdue_open", names, stage_names, theme="wall")  # fmt: skip
-    open_cases = svc.portfolio_summary(PortfolioQuery(day, scope.root, frozenset({"open"})))
-    cap = svc.capacity(day, scope.root)
     last = last_complete("week", day)
     week = period_containing("week", day)
-    running = svc.ranking(Period("week", week.start, min(week.end, day), week.label), scope.root)
+    # the views are independent: a day not in the read model (a past as-of) computes them side by side
+    tile_list, alerts, open_cases, cap, last_ranking, running = svc.concurrently(
+        lambda: svc.tiles(day, scope.root, 30),
+        lambda: svc.alerts(day, scope.root, 30, NO_FILTER),
+        lambda: svc.portfolio_summary(PortfolioQuery(day, scope.root, frozenset({"open"}))),
+        lambda: svc.capacity(day, scope.root),
+        lambda: svc.ranking(last, scope.root),
+        lambda: svc.ranking(Period("week", week.start, min(week.end, day), week.label), scope.root),
+    )
+    w = svc.workload(day, scope.root, 30)  # computed for the tiles
+    names = dict(zip(w.units["unit_code"], w.units["unit_name"]))
+    stage_names = {c: svc.rules.stage_name(c) for c in svc.rules.stage_info}
+    heat = heatmap_figure(heatmap_matrix("overdue_open", w.units, scope.root, alerts.open_stages, alerts.finished,
+                                         svc.rules), "overdue_open", names, stage_names, theme="wall")  # fmt: skip
     target = svc.rules.targets.get("on_time_rate", {}).get("min")
     figures = {
         Wall.HEATMAP: heat.update_layout(title="超时在途（个）· 单位 × 环节"),
@@ -78,7 +83,7 @@ def build(svc: BoardService, config: dict, scale: float) -> dict:
             cap.feeders, cap.substations, cap.points, cap.areas, day, theme="wall", tiles=svc.settings.map_tiles
         ),  # fmt: skip
         Wall.RANKING: ranking_figure(
-            svc.ranking(last, scope.root), running, f"上周（{last.label}）时限达标率排名", target, theme="wall"
+            last_ranking, running, f"上周（{last.label}）时限达标率排名", target, theme="wall"
         ),  # fmt: skip
     }
     figures[Wall.PARTIES].update_layout(margin=dict(t=170))  # title, then the legend above the bars
@@ -95,7 +100,7 @@ def build(svc: BoardService, config: dict, scale: float) -> dict:
     warnings = drill_rows(
         warning_list(alerts.open_stages, svc.rules).head(WARN_ROWS), w.units, svc.rules, keep_order=True
     )
-    tiles = {t.kpi.name: t for t in svc.tiles(day, scope.root, 30)}
+    tiles = {t.kpi.name: t for t in tile_list}
     return {
         "title": f"{names.get(scope.root, '')} 业扩报装监管看板",
         "as_of": str(day),
