@@ -11,12 +11,13 @@ import contextlib
 import functools
 import hashlib
 import logging
-import pickle
 import time
 from collections import OrderedDict
 from pathlib import Path
 
 from filelock import FileLock
+
+from board.usecases import cache_codec
 
 log = logging.getLogger("board.cache")
 
@@ -125,7 +126,7 @@ class ViewCache:
             return self._compute_and_store(key, compute)  # nothing to wait for: no worker can store it
         if raw is not None:
             try:
-                return pickle.loads(raw)
+                return cache_codec.loads(raw)
             except Exception:  # noqa: BLE001 - a damaged entry is recomputed
                 log.warning("缓存条目无法读取，重新计算")
         # one worker computes a missing view while the others wait for its answer: a page's callbacks reach both
@@ -134,7 +135,7 @@ class ViewCache:
             raw = self._call("get", key) if locked else None
             if raw is not None and raw != TOO_BIG:
                 try:
-                    value = pickle.loads(raw)
+                    value = cache_codec.loads(raw)
                     self._recent_put(key, raw)
                     return value
                 except Exception:  # noqa: BLE001 - a damaged entry is recomputed
@@ -143,7 +144,7 @@ class ViewCache:
 
     def _compute_and_store(self, key: str, compute):
         value = compute()
-        data = pickle.dumps(value, protocol=5)
+        data = cache_codec.dumps(value)
         if len(data) <= MAX_BYTES:
             self._call("set", key, data)
             self._recent_put(key, data)
