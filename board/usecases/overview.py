@@ -12,7 +12,7 @@ from board.domain.overview import attention, child_overview
 from board.domain.status import stage_status
 from board.domain.trend import Tile, tiles, week_ends, weekly_series
 from board.usecases.parallel import concurrently
-from board.usecases.refresh import version_key, week_overdue
+from board.usecases.refresh import version_key, weeks_overdue
 from data_access import queries
 from data_access.engine import session_scope
 
@@ -105,11 +105,8 @@ class OverviewViews:
                     fin = queries.finished_summary(session, start=first, end=as_of, scope=scope, by=("finished_on",))
                     energized = queries.energized_daily(session, start=first, end=as_of, scope=scope)
                     changes = queries.open_case_changes(session, days=ends, scope=scope)
-                    overdue = {}
-                    for d in ends:
-                        if d != as_of:
-                            per_unit = week_overdue(self, session, d, key)
-                            overdue[d] = int(per_unit[per_unit.index.isin(scope.codes)].sum())
+                    weeks = weeks_overdue(self, session, [d for d in ends if d != as_of], key)
+                    overdue = {d: int(n[n.index.isin(scope.codes)].sum()) for d, n in weeks.items()}
                 return fin, energized, changes, overdue
 
             # as-of's open and overdue counts are the KPIs' (a past day's take seconds): the sums need neither, so

@@ -156,16 +156,34 @@ def _chunk_rows(svc, cases: pd.DataFrame, stages: pd.DataFrame, as_of: dt.date, 
 
 def week_overdue(svc, session: Session, week_end: dt.date, key: str) -> pd.Series:
     """Open overdue stages per unit at a week's end (all units), from the read model or computed and stored."""
-    stored = queries.week_overdue(session, week_end, key)
-    if stored is not None:
-        return stored.drop("*", errors="ignore")
-    root = queries.resolve_scope(session, None)
-    day = svc.read_day(week_end)
-    if day is not None:
-        status = queries.fetch_rm_open_stages(session, rm_day=day, scope=root)
-    else:
-        stages = queries.fetch_open_stages(session, as_of=week_end, scope=root)
-        status = stage_status(stages, week_end, svc.calendar, svc.rules)
+    return weeks_overdue(svc, session, [week_end], key)[week_end]
+
+
+def weeks_overdue(svc, session: Session, week_ends: list[dt.date], key: str) -> dict[dt.date, pd.Series]:
+    """`week_overdue` of several week ends: the stored ones read, the read model's day read from it, and all the
+    others computed in one pass over the stage rows (queries.open_stage_spans) and stored."""
+    out, missing = {}, []
+    for d in week_ends:
+        stored = queries.week_overdue(session, d, key)
+        if stored is not None:
+            out[d] = stored.drop("*", errors="ignore")
+            continue
+        day = svc.read_day(d)
+        if day is None:
+            missing.append(d)
+            continue
+        status = queries.fetch_rm_open_stages(session, rm_day=day, scope=queries.resolve_scope(session, None))
+        out[d] = _store_overdue(svc, d, status, key)
+    if missing:
+        missing = sorted(set(missing))
+        spans = queries.open_stage_spans(session, days=missing, scope=queries.resolve_scope(session, None))
+        for i, d in enumerate(missing):
+            status = stage_status(spans[(spans["lo"] <= i) & (spans["hi"] > i)], d, svc.calendar, svc.rules)
+            out[d] = _store_overdue(svc, d, status.loc[status.index.repeat(status["n"])], key)
+    return out
+
+
+def _store_overdue(svc, week_end: dt.date, status: pd.DataFrame, key: str) -> pd.Series:
     late = status[(status["state"].astype(str) == "open") & (status["status"].astype(str) == "overdue")]
     counts = late["unit_code"].value_counts()
     with svc.engine.begin() as conn:

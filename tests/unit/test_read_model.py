@@ -105,6 +105,26 @@ def test_weekly_overdue_counts_match(built):
     assert again.drop("*").sort_index().to_dict() == late.sort_index().to_dict()  # stored for the other workers
 
 
+def test_many_week_ends_counted_in_one_pass_as_each_alone(built):
+    """Twelve week ends of a day months back, none stored: one pass over the stage rows gives each week end the
+    counts of its own open stages with their status on that day."""
+    from board.domain.trend import week_ends
+    from board.usecases.refresh import version_key, weeks_overdue
+
+    ends = [d for d in week_ends(DAY - dt.timedelta(days=120), 12) if d < DAY - dt.timedelta(days=100)]
+    with session_scope(built.engine) as session:
+        assert all(queries.week_overdue(session, d, version_key(built)) is None for d in ends)
+        counts = weeks_overdue(built, session, ends, version_key(built))
+    assert sorted(counts) == sorted(ends) and len(ends) >= 10
+    nonzero = 0
+    for d in ends:
+        computed = _computed_open_stages(built, d, built.scope(None))
+        late = computed[computed["status"].astype(str) == "overdue"]["unit_code"].value_counts()
+        assert counts[d].sort_index().to_dict() == late.sort_index().to_dict(), d
+        nonzero += int(late.sum() > 0)
+    assert nonzero >= len(ends) // 2  # the comparison is about real counts, not empty ones
+
+
 def test_a_past_day_is_computed_on_demand(built):
     past = DAY - dt.timedelta(days=40)
     assert built.read_day(past) is None
