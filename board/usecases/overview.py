@@ -11,7 +11,6 @@ from board.domain.kpi import Kpi, compute_kpis, flow_values
 from board.domain.overview import attention, child_overview
 from board.domain.status import stage_status
 from board.domain.trend import Tile, tiles, week_ends, weekly_series
-from board.usecases.parallel import concurrently
 from board.usecases.refresh import version_key, weeks_overdue
 from data_access import queries
 from data_access.engine import session_scope
@@ -44,9 +43,7 @@ class OverviewViews:
             return units, finished, energized, cases
 
         # a past day's open stages (1.5 s of SQL at a province) are read beside the counts (0.7 s), not after them
-        (units, finished, energized, cases), stages = concurrently(
-            self.engine, counts, lambda: self.open_stages(as_of, scope)
-        )
+        (units, finished, energized, cases), stages = self.concurrently(counts, lambda: self.open_stages(as_of, scope))
         return Workload(as_of, scope, units, finished, energized, cases, stages)
 
     def open_stages(self, as_of: dt.date, scope: queries.Scope, where: queries.CaseFilter = queries.NO_FILTER):
@@ -84,7 +81,7 @@ class OverviewViews:
                 return flow_values(fin, energized)
 
             # the trend computes the KPIs beside its own sums (see weekly_trend); the window before is read meanwhile
-            series, before = concurrently(self.engine, lambda: self.weekly_trend(as_of, unit, weeks), window_before)
+            series, before = self.concurrently(lambda: self.weekly_trend(as_of, unit, weeks), window_before)
             kpis = self.kpis(as_of, unit, period_days)
             return tiles(kpis, series, before, self.rules.targets, as_of)
 
@@ -111,9 +108,7 @@ class OverviewViews:
 
             # as-of's open and overdue counts are the KPIs' (a past day's take seconds): the sums need neither, so
             # they are read while the KPIs are computed, instead of after them
-            (fin, energized, changes, overdue), kpis = concurrently(
-                self.engine, sums, lambda: self.kpis(as_of, unit, 30)
-            )
+            (fin, energized, changes, overdue), kpis = self.concurrently(sums, lambda: self.kpis(as_of, unit, 30))
             now = {k.name: k.value for k in kpis}
             overdue[as_of] = int(now["overdue_open"])
             open_n = changes.counts(open_at_last=int(now["open_cases"]))

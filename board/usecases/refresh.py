@@ -173,19 +173,23 @@ def weeks_overdue(svc, session: Session, week_ends: list[dt.date], key: str) -> 
             missing.append(d)
             continue
         status = queries.fetch_rm_open_stages(session, rm_day=day, scope=queries.resolve_scope(session, None))
-        out[d] = _store_overdue(svc, d, status, key)
+        out[d] = _store_overdue(svc, d, _overdue(status).groupby("unit_code").size(), key)
     if missing:
         missing = sorted(set(missing))
         spans = queries.open_stage_spans(session, days=missing, scope=queries.resolve_scope(session, None))
         for i, d in enumerate(missing):
             status = stage_status(spans[(spans["lo"] <= i) & (spans["hi"] > i)], d, svc.calendar, svc.rules)
-            out[d] = _store_overdue(svc, d, status.loc[status.index.repeat(status["n"])], key)
+            out[d] = _store_overdue(svc, d, _overdue(status).groupby("unit_code")["n"].sum(), key)
     return out
 
 
-def _store_overdue(svc, week_end: dt.date, status: pd.DataFrame, key: str) -> pd.Series:
-    late = status[(status["state"].astype(str) == "open") & (status["status"].astype(str) == "overdue")]
-    counts = late["unit_code"].value_counts()
+def _overdue(status: pd.DataFrame) -> pd.DataFrame:
+    return status[(status["state"].astype(str) == "open") & (status["status"].astype(str) == "overdue")]
+
+
+def _store_overdue(svc, week_end: dt.date, counts: pd.Series, key: str) -> pd.Series:
+    """Per unit counts (units with none left out, as the store reads them back) written for the other workers."""
+    counts = counts[counts > 0].astype("int64")
     with svc.engine.begin() as conn:
         read_writes.write_week_overdue(conn, week_end, counts, key)
     return counts
