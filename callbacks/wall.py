@@ -91,6 +91,8 @@ def build(svc: BoardService, config: dict, scale: float) -> dict:
     figures[Wall.WAIT].update_xaxes(range=[0, max(float(top), 1.0) * 1.5])  # room for the 中位/最长 labels
     for name in (Wall.WAIT, Wall.PARTIES):  # plotly picks ticks by pixels: at 4K they would collide at 2× type
         figures[name].update_xaxes(nticks=6)
+    # the ranking's axis is 70 % of a narrow panel: at 4K plotly put six ticks there and turned them onto the legend
+    figures[Wall.RANKING].update_xaxes(nticks=4, tickangle=0)
     figures[Wall.RANKING].update_traces(selector=dict(type="scatter"), marker_size=round(16 * scale))
     base = round(WALL_MIN_FONT_PX * scale)
     for fig in figures.values():
