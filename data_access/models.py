@@ -53,9 +53,15 @@ class Case(Base):
     grid_wd: Mapped[int | None] = mapped_column(Integer)  # 供电部门流转耗时: finished grid-chain working days
     records_ok: Mapped[bool | None] = mapped_column(Boolean)  # 资料规范: complete and ordered stage records
     customer_cd: Mapped[int | None] = mapped_column(Integer)  # customer-chain calendar days, all 5 stages finished
+    # the band of [applied_on, energized_on) (data_access/spans.py); NULL for a cancelled case, never open
+    open_band: Mapped[int | None] = mapped_column(Integer)
 
-    # open cases (energized_on null or later) and energized-in-period, per unit, without walking all cases
-    __table_args__ = (Index("ix_cases_unit_energized", "unit_code", "energized_on"),)
+    __table_args__ = (
+        # open cases (energized_on null or later) and energized-in-period, per unit, without walking all cases
+        Index("ix_cases_unit_energized", "unit_code", "energized_on"),
+        # the cases open on a past day: one short range per band (spans.open_during)
+        Index("ix_cases_open_band", "open_band", "applied_on", "energized_on"),
+    )
 
 
 class Stage(Base):
@@ -80,6 +86,9 @@ class Stage(Base):
     elapsed_cd: Mapped[int | None] = mapped_column(Integer)
     on_time: Mapped[bool | None] = mapped_column(Boolean)
     entered_warning: Mapped[bool | None] = mapped_column(Boolean)
+    # the band of [started_on, finished_on), + ON_TIME when finished on time (data_access/spans.py); NULL for a
+    # stage not started
+    open_band: Mapped[int | None] = mapped_column(Integer)
 
     __table_args__ = (
         # only what a query reads: each index over a province's 11 M stage rows costs a first load about 35 s
@@ -94,6 +103,8 @@ class Stage(Base):
             sqlite_where=text("finished_on IS NULL"),
             postgresql_where=text("finished_on IS NULL"),
         ),
+        # the stages open on a past day, or on any of some week ends: one short range per band
+        Index("ix_stages_open_band", "open_band", "started_on", "finished_on"),
     )
 
 

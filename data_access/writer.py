@@ -252,7 +252,7 @@ def set_meta(conn: Connection, values: dict[str, str]) -> None:
 
 
 def update_outcomes(conn: Connection, ids: Iterable[int], outcomes: pd.DataFrame, progress: Progress = silent) -> int:
-    """Rewrite the stored outcome columns of finished stages (after a calendar or rules change)."""
+    """Rewrite the stored outcome columns of stages, and their open band (after a calendar or rules change)."""
     rows = [
         {
             "_id": int(i),
@@ -262,20 +262,17 @@ def update_outcomes(conn: Connection, ids: Iterable[int], outcomes: pd.DataFrame
             "entered_warning": native(r.entered_warning),
             "limit_days": native(r.limit_days),
             "limit_unit": r.limit_unit,
+            "open_band": native(r.open_band),
         }  # fmt: skip
         for i, r in zip(ids, outcomes.astype(object).where(outcomes.notna(), None).itertuples())
     ]
     from sqlalchemy import bindparam
 
+    columns = ("elapsed", "elapsed_cd", "on_time", "entered_warning", "limit_days", "limit_unit", "open_band")
     stmt = (
         update(Stage.__table__)
         .where(Stage.__table__.c.id == bindparam("_id"))
-        .values(
-            {
-                k: bindparam(k)
-                for k in ("elapsed", "elapsed_cd", "on_time", "entered_warning", "limit_days", "limit_unit")
-            }
-        )  # fmt: skip
+        .values({k: bindparam(k) for k in columns})
     )
     for i in range(0, len(rows), _CHUNK):
         conn.execute(stmt, rows[i : i + _CHUNK])

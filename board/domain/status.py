@@ -59,6 +59,24 @@ def stage_status(stages: pd.DataFrame, as_of: dt.date, cal: WorkCalendar, rules:
     return out
 
 
+def overdue_from(stages: pd.DataFrame, last: dt.date, cal: WorkCalendar) -> np.ndarray:
+    """The day number on which each started stage with a limit is first 超时 while still open (elapsed > limit, as
+    `stage_status` counts it); a day after `last` where that comes later. Needs started_on, limit_days, limit_unit."""
+    s = to_day_numbers(stages["started_on"].to_numpy())
+    if (s < 0).any():
+        raise ValueError("overdue_from needs started stages")
+    limit = stages["limit_days"].to_numpy(dtype=float)
+    has = ~np.isnan(limit)
+    n = np.floor(np.nan_to_num(limit)).astype(np.int64)  # elapsed is whole: more than 2.5 is 3 or more
+    last_n = cal.day_number(last)
+    wd = has & (stages["limit_unit"].to_numpy() == "WD")
+    out = s + n + 1
+    if wd.any():
+        out[wd] = cal.first_day_beyond(s[wd], n[wd], last_n)
+    out[~has] = last_n + 1  # no limit: never overdue
+    return np.minimum(out, last_n + 1)
+
+
 def finished_outcomes(stages: pd.DataFrame, cal: WorkCalendar, rules: Rules) -> pd.DataFrame:
     """Elapsed, calendar-day elapsed, on-time and entered-warning flags of finished stages (stored at import).
 

@@ -117,6 +117,19 @@ class WorkCalendar:
             raise CalendarUnknownError(years)
         return self._cum[e] - self._cum[s]
 
+    def first_day_beyond(self, s: np.ndarray, n: np.ndarray, last: int) -> np.ndarray:
+        """Per element, the first day number d with more than n working days d' in s < d' <= d: the day a stage
+        started on s with a limit of n working days is first overdue (day numbers already validated, n whole).
+        Past `last` (the last day the caller asks about) the answer is only known to be later: `_N_DAYS`."""
+        d = np.searchsorted(self._cum, self._cum[s] + n + 1, side="left")
+        d = np.where(d > last, _N_DAYS, d)
+        near = d <= last
+        crossed = near & ((self._unknown_cum[np.minimum(d, _N_DAYS - 1)] - self._unknown_cum[s]) > 0)
+        if crossed.any():
+            years = {(FIRST_DAY + dt.timedelta(days=int(i))).year for i in np.unique(d[crossed])}
+            raise CalendarUnknownError({y for y in years if y not in self.sources} or years)
+        return d
+
     def day_number(self, day) -> int:
         """Index of a date in the calendar's range."""
         return self._index(day if isinstance(day, dt.date) else dt.date.fromisoformat(str(day)))

@@ -12,7 +12,7 @@ from sqlalchemy import select
 from board.domain.status import finished_outcomes
 from board.ingest.columns import parse_local_date
 from board.usecases.core import load_calendar
-from data_access import rollup, writer
+from data_access import rollup, spans, writer
 from data_access.engine import session_scope
 from data_access.models import Case, Stage
 from data_access.progress import Progress, silent
@@ -72,6 +72,8 @@ def recompute_outcomes(svc, progress: Progress = silent) -> int:
     frame["limit_days"], frame["limit_unit"] = svc.rules.limits(frame)
     outcomes = finished_outcomes(frame, cal, svc.rules)
     outcomes["limit_days"], outcomes["limit_unit"] = frame["limit_days"], frame["limit_unit"]
+    # a stage's band tells whether it finished on time, which the new calendar or rules may change
+    outcomes["open_band"] = spans.bands(frame["started_on"], frame["finished_on"], outcomes["on_time"])
     with svc.engine.begin() as conn:
         n = writer.update_outcomes(conn, frame["id"], outcomes, progress)
         rollup.rebuild(conn)

@@ -15,7 +15,7 @@ from board.ingest.derive import case_facts, energized_on, enrich_stages, unknown
 from board.ingest.profile import in_source_terms, load_profile, read_with_profile
 from board.ingest.validate import Reference, validate
 from board.usecases.core import load_calendar
-from data_access import interchange, queries, read_writes, writer
+from data_access import interchange, queries, read_writes, spans, writer
 from data_access.engine import session_scope
 from data_access.models import Case, Feeder, Meta, Stage, Substation, Unit
 from data_access.progress import Progress, silent
@@ -76,13 +76,16 @@ def write_typed(
             raise ImportRejected(problems)
         attrs, at = _case_attrs(engine, frames)
         frames["stages"] = enrich_stages(frames["stages"], attrs, cal, rules, at)
+        st = frames["stages"]
+        st["open_band"] = spans.bands(st["started_on"], st["finished_on"], st["on_time"])
     if "cases" in frames:
         stages = frames.get("stages", pd.DataFrame(columns=["case_id", "stage_code", "finished_on"]))
         # the file's own cases come first in attrs, so there a stage row's position is its case's row in the file
         pos = np.where(at < len(frames["cases"]), at, -1) if "stages" in frames else None
         cases = frames["cases"].assign(energized_on=energized_on(frames["cases"], stages, rules, pos))
         days = (pd.to_datetime(cases["energized_on"]) - pd.to_datetime(cases["applied_on"])).dt.days
-        cases = cases.assign(connect_days=days.astype("Int64"))
+        band = spans.bands(cases["applied_on"], cases["energized_on"]).mask(cases["status"].eq("cancelled"))
+        cases = cases.assign(connect_days=days.astype("Int64"), open_band=band)
         if "chain" in stages:
             facts = case_facts(cases, stages, rules, pos)
             cases = cases.assign(grid_wd=facts["grid_wd"], records_ok=facts["records_ok"],

@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 
 from board.domain.duration import fit, model_to_json
 from board.domain.measures import case_measures, party_days
+from board.domain.overdue_days import overdue_on_days
 from board.domain.portfolio import progress_strips
 from board.domain.status import stage_status
 from data_access import queries, read_writes, writer
@@ -161,7 +162,7 @@ def week_overdue(svc, session: Session, week_end: dt.date, key: str) -> pd.Serie
 
 def weeks_overdue(svc, session: Session, week_ends: list[dt.date], key: str) -> dict[dt.date, pd.Series]:
     """`week_overdue` of several week ends: the stored ones read, the read model's day read from it, and all the
-    others computed in one pass over the stage rows (queries.open_stage_spans) and stored."""
+    others counted from one read of the stages that could be overdue on them (domain.overdue_days) and stored."""
     out, missing = {}, []
     for d in week_ends:
         stored = queries.week_overdue(session, d, key)
@@ -176,10 +177,10 @@ def weeks_overdue(svc, session: Session, week_ends: list[dt.date], key: str) -> 
         out[d] = _store_overdue(svc, d, _overdue(status).groupby("unit_code").size(), key)
     if missing:
         missing = sorted(set(missing))
-        spans = queries.open_stage_spans(session, days=missing, scope=queries.resolve_scope(session, None))
-        for i, d in enumerate(missing):
-            status = stage_status(spans[(spans["lo"] <= i) & (spans["hi"] > i)], d, svc.calendar, svc.rules)
-            out[d] = _store_overdue(svc, d, _overdue(status).groupby("unit_code")["n"].sum(), key)
+        rows = queries.late_stage_rows(session, first=missing[0], last=missing[-1],
+                                       scope=queries.resolve_scope(session, None))  # fmt: skip
+        for d, counts in overdue_on_days(rows, missing, svc.calendar).items():
+            out[d] = _store_overdue(svc, d, counts, key)
     return out
 
 

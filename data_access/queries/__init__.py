@@ -28,7 +28,7 @@ from data_access.queries.meta import fetch_calendar, last_change, read_meta
 from data_access.queries.past import (
     PastQuery,
     count_past,
-    open_stage_spans,
+    late_stage_rows,
     past_case_page,
     stage_groups,
     stages_of_cases,
@@ -69,7 +69,7 @@ from data_access.queries.scope import (
 from data_access.queries.trend import energized_daily, open_case_changes, open_case_counts
 
 __all__ = [
-    "PastQuery", "count_past", "open_stage_spans", "past_case_page", "past_sortable", "stage_groups", "stages_of_cases",
+    "PastQuery", "count_past", "late_stage_rows", "past_case_page", "past_sortable", "stage_groups", "stages_of_cases",
     "SORTABLE", "CaseQuery", "blob", "built_day", "built_days", "count_cases", "fetch_build_chunk",
     "fetch_case_page", "fetch_flagged_stages", "fetch_rm_open_stages", "open_stages_of", "party_totals", "week_overdue",
     "CASE_COLUMNS", "DATE_COLUMNS", "NO_FILTER", "STAGE_COLUMNS", "CaseFilter", "OutOfScope", "Scope", "UnknownUnit",

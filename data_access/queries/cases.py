@@ -5,9 +5,10 @@ from __future__ import annotations
 import datetime as dt
 
 import pandas as pd
-from sqlalchemy import Select, and_, or_, select
+from sqlalchemy import Select, and_, or_, select, true
 from sqlalchemy.orm import Session
 
+from data_access import spans
 from data_access.models import Case, Stage
 from data_access.queries.frames import STAGE_COLUMNS, _all, _col, _frame
 from data_access.queries.scope import NO_FILTER, CaseFilter, Scope
@@ -24,20 +25,38 @@ def fetch_open_cases(
 ) -> pd.DataFrame:
     """Cases of the scope open at as-of: applied, not energized by then, not cancelled (all columns, or some)."""
     cols = _all(Case) if columns is None else [_col(getattr(Case, c)) for c in columns]
-    stmt = select(*cols).where(
-        Case.unit_code.in_(scope.codes),
-        Case.applied_on <= as_of,
-        Case.status != "cancelled",
-        or_(Case.energized_on.is_(None), Case.energized_on > as_of),
-    )
+    stmt = select(*cols).where(open_cases_on(as_of, as_of), Case.unit_code.in_(scope.codes))
     return _frame(session, stmt, scope)
+
+
+def open_cases_on(first: dt.date, last: dt.date, *, banded: bool = True):
+    """Cases open (applied, not energized, not cancelled) on some day of [first, last], found by their open band
+    (`banded`); a query that finds its stages by theirs leaves it out, so that the planner starts from the stages
+    and looks their cases up, rather than the other way round."""
+    return and_(
+        spans.open_during(Case.open_band, Case.applied_on, first, last) if banded else true(),
+        Case.applied_on <= last,
+        Case.status != "cancelled",
+        # spelled out: NOT on a NULL energized_on would drop exactly the open cases
+        or_(Case.energized_on.is_(None), Case.energized_on > first),
+    )
+
+
+def open_stages_on(first: dt.date, last: dt.date, *, late_only: bool = False):
+    """Stages open (started, not finished) on some day of [first, last], found by their open band; `late_only`:
+    only those not finished on time (open, or finished late): their bands alone."""
+    return and_(
+        spans.open_during(Stage.open_band, Stage.started_on, first, last, stages=True, late_only=late_only),
+        Stage.started_on <= last,
+        or_(Stage.finished_on.is_(None), Stage.finished_on > first),
+    )
 
 
 def _portfolio_where(as_of: dt.date, scope: Scope, states: frozenset[str], applied_from, applied_to) -> list:
     """Cases of the scope in some states as of a date (open / energized / cancelled), applied in a range."""
     alive = Case.status != "cancelled"
     by_state = {
-        "open": and_(alive, or_(Case.energized_on.is_(None), Case.energized_on > as_of)),
+        "open": open_cases_on(as_of, as_of),
         "energized": and_(alive, Case.energized_on <= as_of),
         "cancelled": Case.status == "cancelled",
     }
@@ -94,17 +113,13 @@ def fetch_stages(session: Session, *, as_of: dt.date, scope: Scope, case_ids: li
 
 def fetch_open_stages(session: Session, *, as_of: dt.date, scope: Scope, where: CaseFilter = NO_FILTER) -> pd.DataFrame:
     """Stages open at as-of (started by then, not finished by then) of the cases open then, with the case
-    attributes pages need: the read model's open stages, computed. Found through the cases open at as-of (the
-    index by unit and energization day, then each case's stages): a condition on the stage rows alone walked an
-    index of all 11 M stage rows of a province, 2.8 s for a day last week and 9.9 s for one five months back."""
+    attributes pages need: the read model's open stages, computed. Found by the stages' open bands, then each
+    one's case: through the cases open that day (by energization day) a day five months back walked every case
+    energized since, 4.5 s at 1 M cases on SQLite against 2.0 s now."""
     stmt = _stage_select(True).where(
+        open_stages_on(as_of, as_of),
+        open_cases_on(as_of, as_of, banded=False),
         Case.unit_code.in_(scope.codes),
-        Case.applied_on <= as_of,
-        Case.status != "cancelled",
-        # spelled out: NOT on a NULL energized_on would drop exactly the open cases
-        or_(Case.energized_on.is_(None), Case.energized_on > as_of),
-        Stage.started_on <= as_of,
-        or_(Stage.finished_on.is_(None), Stage.finished_on > as_of),
         *where.clauses(),
     )
     return _frame(session, stmt, scope)
