@@ -124,17 +124,13 @@ class PortfolioViews:
 
             return run
 
-        # the count walks the day's cases, the groups their stage rows: side by side, not one after the other
-        units, count, groups = self.concurrently(
+        # the count walks the day's cases, the groups and the finished days their stage rows: side by side
+        units, count, groups, done = self.concurrently(
             read(queries.fetch_units), read(lambda s: queries.count_past(s, past)),
-            read(lambda s: queries.stage_groups(s, past)),
+            read(lambda s: queries.open_stage_groups(s, past)), read(lambda s: queries.finished_party_days(s, past)),
         )  # fmt: skip
-        done = groups["started_on"].isna()
-        status = stage_status(groups[~done], past.as_of, self.calendar, self.rules)
-        held = pd.concat([
-            groups.loc[done, ["unit_code", "party", "done_cd"]].rename(columns={"done_cd": "days"}),
-            status[["unit_code", "party"]].assign(days=status["elapsed_cd"] * status["n"]),
-        ])  # fmt: skip
+        status = stage_status(groups, past.as_of, self.calendar, self.rules)
+        held = pd.concat([done, status[["unit_code", "party"]].assign(days=status["elapsed_cd"] * status["n"])])
         days = held.groupby(["unit_code", "party"], as_index=False)["days"].sum()
         split = party_split(days, units, past.scope.root)
         return PortfolioSummary(past.scope, units, count, where_cases_wait(status, self.rules), split,

@@ -28,9 +28,10 @@ from data_access.queries.meta import fetch_calendar, last_change, read_meta
 from data_access.queries.past import (
     PastQuery,
     count_past,
+    finished_party_days,
     late_stage_rows,
+    open_stage_groups,
     past_case_page,
-    stage_groups,
     stages_of_cases,
 )
 from data_access.queries.past import sortable as past_sortable
@@ -69,7 +70,8 @@ from data_access.queries.scope import (
 from data_access.queries.trend import energized_daily, open_case_changes, open_case_counts
 
 __all__ = [
-    "PastQuery", "count_past", "late_stage_rows", "past_case_page", "past_sortable", "stage_groups", "stages_of_cases",
+    "PastQuery", "count_past", "late_stage_rows", "past_case_page", "past_sortable", "finished_party_days",
+    "open_stage_groups", "stages_of_cases",
     "SORTABLE", "CaseQuery", "blob", "built_day", "built_days", "count_cases", "fetch_build_chunk",
     "fetch_case_page", "fetch_flagged_stages", "fetch_rm_open_stages", "open_stages_of", "party_totals", "week_overdue",
     "CASE_COLUMNS", "DATE_COLUMNS", "NO_FILTER", "STAGE_COLUMNS", "CaseFilter", "OutOfScope", "Scope", "UnknownUnit",

@@ -107,30 +107,34 @@ def stages_of_cases(session: Session, case_ids: list[str]) -> pd.DataFrame:
     return _frame(session, stmt)
 
 
-def stage_groups(session: Session, q: PastQuery) -> pd.DataFrame:
-    """The matching cases' stages started by that day, counted in one pass over their rows: per stage unit,
-    party, stage code, limit and start day (`started_on`, empty for the stages finished by then) how many there
-    are (`n`) and the finished ones' stored calendar days (`done_cd`, which no later day changes). An open stage's
-    status and elapsed days depend only on those keys, so the groups stand for the day's 96 k open stages of a
-    province (2.0 s as rows; the finished days added up in another pass took 1.5 s more)."""
-    d = q.as_of
-    finished = Stage.finished_on <= d
-    since = case((finished, None), else_=Stage.started_on)
+def open_stage_groups(session: Session, q: PastQuery) -> pd.DataFrame:
+    """The stages of the matching cases open that day, counted (`n`) per stage unit, party, stage code, limit and
+    start day: an open stage's status and elapsed days depend only on those keys, so the groups stand for the
+    day's 96 k open stages of a province. Found by the stages' open bands."""
     keys = [Stage.unit_code, Stage.party, Stage.stage_code, Stage.limit_unit, Stage.limit_days]
     stmt = (
-        select(
-            *keys,
-            _col(since).label("started_on"),
-            func.count().label("n"),
-            func.sum(case((finished, Stage.elapsed_cd), else_=0)).label("done_cd"),
-        )  # fmt: skip
+        select(*keys, _col(Stage.started_on), func.count().label("n"))
         .join(Case, Case.case_id == Stage.case_id)
-        .where(*q.clauses(), Stage.started_on <= d)
-        .group_by(*keys, since)
+        .where(open_stages_on(q.as_of, q.as_of), *q.clauses())
+        .group_by(*keys, Stage.started_on)
     )
     frame = _frame(session, stmt)
-    frame["done_cd"] = frame["done_cd"].fillna(0).astype("int64")
     frame["finished_on"] = pd.NaT
+    return frame
+
+
+def finished_party_days(session: Session, q: PastQuery) -> pd.DataFrame:
+    """Per stage unit and party, the stored calendar days (which no later day changes) of the matching cases'
+    stages finished by that day: the other half of 责任边界, read beside `open_stage_groups` (one pass doing both
+    took 4.2 s for a province five months back, this one 3 s)."""
+    stmt = (
+        select(Stage.unit_code, Stage.party, func.coalesce(func.sum(Stage.elapsed_cd), 0).label("days"))
+        .join(Case, Case.case_id == Stage.case_id)
+        .where(*q.clauses(), Stage.finished_on <= q.as_of)
+        .group_by(Stage.unit_code, Stage.party)
+    )
+    frame = _frame(session, stmt)
+    frame["days"] = frame["days"].astype("int64")
     return frame
 
 
