@@ -43,6 +43,9 @@ def upgrade() -> None:
     ):
         if name not in {ix["name"] for ix in sa.inspect(bind).get_indexes(table)}:
             op.create_index(name, table, columns)
+    if bind.dialect.name == "postgresql":  # the planner's view of the new column (autovacuum may be off)
+        op.execute("ANALYZE cases")
+        op.execute("ANALYZE stages")
     meta = sa.table("meta", sa.column("key", sa.String), sa.column("value", sa.String))
     op.execute(meta.delete().where(meta.c.key == "schema_version"))
     op.execute(meta.insert().values(key="schema_version", value="11"))
