@@ -60,7 +60,7 @@ class Case(Base):
         # open cases (energized_on null or later) and energized-in-period, per unit, without walking all cases
         Index("ix_cases_unit_energized", "unit_code", "energized_on"),
         # the cases open on a past day: one short range per band (spans.open_during)
-        Index("ix_cases_open_band", "open_band", "applied_on", "energized_on"),
+        Index("ix_cases_open_band", "open_band", "unit_code", "applied_on", "energized_on"),
     )
 
 
@@ -104,7 +104,7 @@ class Stage(Base):
             postgresql_where=text("finished_on IS NULL"),
         ),
         # the stages open on a past day, or on any of some week ends: one short range per band
-        Index("ix_stages_open_band", "open_band", "started_on", "finished_on"),
+        Index("ix_stages_open_band", "open_band", "unit_code", "started_on", "finished_on"),
     )
 
 

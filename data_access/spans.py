@@ -7,8 +7,8 @@ energized since (a province's 总览 as of 2026-03-31 spent 6 s of its 11 s ther
 
 Each row stores its span's band: k for a span of at most 2**k days (k < LONG), LONG for a longer one, OPEN for a
 row with no end yet, NULL for one that never started. A band-k row open on any day of [first, last] started in
-[first − 2**k, last], so `open_during` is one index range per band over (band, start), each at most about twice as
-long as the rows it finds, and the exact condition is then checked on those rows alone.
+[first − 2**k, last], so `open_during` is one index range per band and unit over (band, unit, start), each at
+most about twice as long as the rows it finds, and the exact condition is then checked on those rows alone.
 
 A stage finished on time (or without a limit) was never 超时: its band is moved up by ON_TIME, so the stages
 that can count as overdue on some day — what the week ends' counts read — are the low bands alone.
@@ -42,13 +42,16 @@ def bands(start: pd.Series, end: pd.Series, on_time: pd.Series | None = None) ->
     return pd.Series(out, index=start.index, name="open_band")
 
 
-def open_during(band, start, first: dt.date, last: dt.date, *, late_only: bool = False, stages: bool = False):
-    """A condition true of every row open on some day of [first, last] (and of a few others, about as many): the
-    caller keeps its exact open-on-the-day condition beside it. `stages`: the bands of stages finished on time
-    too, unless `late_only`."""
+def open_during(band, unit, codes, start, first: dt.date, last: dt.date, *, late_only=False, stages=False):
+    """A condition true of every row of the units `codes` open on some day of [first, last] (and of a few others,
+    about as many): the caller keeps its exact open-on-the-day condition beside it. Read through an index on
+    (band, unit, start): each term is a range of start days in each unit, so one 县公司's rows are a sixth of a
+    province's. `stages`: the bands of stages finished on time too, unless `late_only`."""
     offsets = (0, ON_TIME) if stages and not late_only else (0,)
+    units = unit.in_(list(codes))
     terms = []
     for off in offsets:
-        terms += [and_(band == off + k, start >= first - dt.timedelta(days=2**k), start <= last) for k in range(LONG)]
-        terms += [and_(band == off + k, start <= last) for k in (LONG, OPEN) if not (off and k == OPEN)]
+        terms += [and_(band == off + k, units, start >= first - dt.timedelta(days=2**k), start <= last)
+                  for k in range(LONG)]  # fmt: skip
+        terms += [and_(band == off + k, units, start <= last) for k in (LONG, OPEN) if not (off and k == OPEN)]
     return or_(*terms)

@@ -115,7 +115,7 @@ def open_stage_groups(session: Session, q: PastQuery) -> pd.DataFrame:
     stmt = (
         select(*keys, _col(Stage.started_on), func.count().label("n"))
         .join(Case, Case.case_id == Stage.case_id)
-        .where(open_stages_on(q.as_of, q.as_of), *q.clauses())
+        .where(open_stages_on(q.as_of, q.as_of, q.scope), *q.clauses())
         .group_by(*keys, Stage.started_on)
     )
     frame = _frame(session, stmt)
@@ -155,9 +155,9 @@ def late_stage_rows(session: Session, *, first: dt.date, last: dt.date, scope: S
         )  # fmt: skip
         .join(Case, Case.case_id == Stage.case_id)
         .where(
-            open_stages_on(first, last, late_only=True),
+            open_stages_on(first, last, scope, late_only=True),
             Stage.limit_days.is_not(None),
-            open_cases_on(first, last, banded=False),
+            open_cases_on(first, last, scope, banded=False),
             Case.unit_code.in_(scope.codes),
         )
     )

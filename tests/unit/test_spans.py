@@ -7,7 +7,7 @@ import datetime as dt
 import numpy as np
 import pandas as pd
 import pytest
-from sqlalchemy import Column, Date, Integer, MetaData, Table, create_engine, select
+from sqlalchemy import Column, Date, Integer, MetaData, String, Table, create_engine, select
 
 from data_access import spans
 
@@ -28,7 +28,7 @@ def table():
     engine = create_engine("sqlite://")
     meta = MetaData()
     rows = Table("rows", meta, Column("id", Integer, primary_key=True), Column("start", Date), Column("end", Date),
-                 Column("band", Integer))  # fmt: skip
+                 Column("band", Integer), Column("unit", String))  # fmt: skip
     meta.create_all(engine)
     rng = np.random.default_rng(7)
     n = 3000
@@ -39,10 +39,12 @@ def table():
     start[rng.random(n) < 0.02] = pd.NaT  # not started
     frame = pd.DataFrame({"id": range(n), "start": start, "end": end})
     frame["band"] = spans.bands(frame["start"], frame["end"])
+    frame["unit"] = rng.choice(["A1", "A2", "B"], n)
     with engine.begin() as conn:
         conn.execute(rows.insert(), [
             {"id": r.id, "start": None if pd.isna(r.start) else r.start.date(),
-             "end": None if pd.isna(r.end) else r.end.date(), "band": None if pd.isna(r.band) else int(r.band)}
+             "end": None if pd.isna(r.end) else r.end.date(), "band": None if pd.isna(r.band) else int(r.band),
+             "unit": r.unit}
             for r in frame.itertuples()
         ])  # fmt: skip
     yield engine, rows, frame
@@ -55,9 +57,11 @@ def test_open_during_finds_every_row_open_on_a_day_of_the_range(table, first, la
     engine, rows, frame = table
     first, last = dt.date.fromisoformat(first), dt.date.fromisoformat(last)
     lo, hi = pd.Timestamp(first), pd.Timestamp(last)
-    expected = set(frame.loc[(frame["start"] <= hi) & (frame["end"].isna() | (frame["end"] > lo)), "id"])
+    mine = frame["unit"].isin(["A1", "B"])
+    expected = set(frame.loc[mine & (frame["start"] <= hi) & (frame["end"].isna() | (frame["end"] > lo)), "id"])
+    during = spans.open_during(rows.c.band, rows.c.unit, ["A1", "B"], rows.c.start, first, last)
     with engine.connect() as conn:
-        found = set(conn.scalars(select(rows.c.id).where(spans.open_during(rows.c.band, rows.c.start, first, last))))
+        found = set(conn.scalars(select(rows.c.id).where(during)))
     assert expected <= found
     assert len(found) <= 2 * len(expected) + 10  # a short range per band, not every row started before the day
 

@@ -38,8 +38,8 @@ def upgrade() -> None:
     for statement in backfill(bind.dialect.name == "sqlite"):
         op.execute(statement)
     for table, name, columns in (
-        ("cases", "ix_cases_open_band", ["open_band", "applied_on", "energized_on"]),
-        ("stages", "ix_stages_open_band", ["open_band", "started_on", "finished_on"]),
+        ("cases", "ix_cases_open_band", ["open_band", "unit_code", "applied_on", "energized_on"]),
+        ("stages", "ix_stages_open_band", ["open_band", "unit_code", "started_on", "finished_on"]),
     ):
         if name not in {ix["name"] for ix in sa.inspect(bind).get_indexes(table)}:
             op.create_index(name, table, columns)
