@@ -10,7 +10,7 @@ import pandas as pd
 
 from board.domain.portfolio import PortfolioFilter, apply_filter, party_split, utility_share, where_cases_wait
 from board.domain.status import stage_status
-from data_access import queries
+from data_access import queries, spans
 from data_access.engine import session_scope
 
 
@@ -86,7 +86,8 @@ class PortfolioViews:
         if scope.masked and (q.flt.text.strip() or any(c == "customer_name" for c, _ in sort)):
             return None
         where = queries.CaseFilter(q.flt.voltage, q.flt.customer_class, q.flt.key_only)
-        return queries.PastQuery(q.as_of, scope, q.states, q.applied_from, q.applied_to, where, q.flt.text)
+        banded = spans.worth_it(self.engine.dialect.name, scope.whole)
+        return queries.PastQuery(q.as_of, scope, q.states, q.applied_from, q.applied_to, where, q.flt.text, banded)
 
     def _case_query(self, session, q: PortfolioQuery, day: int) -> queries.CaseQuery:
         scope = self._resolve(session, q.unit)

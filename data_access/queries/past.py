@@ -37,9 +37,10 @@ class PastQuery:
     applied_to: dt.date | None = None
     where: CaseFilter = NO_FILTER
     text: str = ""
+    banded: bool = True  # the day's open rows found by their open bands (spans.worth_it)
 
     def clauses(self) -> list:
-        out = _portfolio_where(self.as_of, self.scope, self.states, self.applied_from, self.applied_to)
+        out = _portfolio_where(self.as_of, self.scope, self.states, self.applied_from, self.applied_to, self.banded)
         out += self.where.clauses(Case)
         text = self.text.strip()
         if text:
@@ -115,7 +116,7 @@ def open_stage_groups(session: Session, q: PastQuery) -> pd.DataFrame:
     stmt = (
         select(*keys, _col(Stage.started_on), func.count().label("n"))
         .join(Case, Case.case_id == Stage.case_id)
-        .where(open_stages_on(q.as_of, q.as_of, q.scope), *q.clauses())
+        .where(open_stages_on(q.as_of, q.as_of, q.scope, banded=q.banded), *q.clauses())
         .group_by(*keys, Stage.started_on)
     )
     frame = _frame(session, stmt)

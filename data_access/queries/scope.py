@@ -35,6 +35,7 @@ class Scope:
     root: str
     codes: tuple[str, ...]
     masked: bool = False  # customer names leave the database masked (viewers, the wall)
+    whole: bool = False  # a top unit of the tree: every row of the company is in scope
 
 
 @dataclass(frozen=True)
@@ -106,7 +107,7 @@ def resolve_scope(session: Session, unit_code: str | None, *, within: str | None
         if allowed is None or not path.startswith(allowed):
             raise OutOfScope(code)
     codes = session.scalars(select(Unit.unit_code).where(Unit.path.startswith(path, autoescape=True)))
-    return Scope(root=code, codes=tuple(sorted(codes)), masked=masked)
+    return Scope(root=code, codes=tuple(sorted(codes)), masked=masked, whole="/" not in path.strip("/"))
 
 
 def case_unit(session: Session, case_id: str) -> str | None:

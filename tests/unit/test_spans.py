@@ -109,3 +109,14 @@ def test_the_upgrade_and_a_recompute_give_the_bands_the_import_gives(any_svc):
         conn.execute(update(Stage).values(open_band=None))
     recompute_outcomes(any_svc)
     assert stored()[1] == imported[1]
+
+
+def test_only_postgresql_with_a_whole_company_scope_goes_without_bands(small_svc):
+    from data_access import queries
+    from data_access.engine import session_scope
+
+    with session_scope(small_svc.engine) as session:
+        whole, county = queries.resolve_scope(session, None), queries.resolve_scope(session, "A")
+    assert whole.whole and not county.whole
+    assert spans.worth_it("sqlite", True) and spans.worth_it("sqlite", False) and spans.worth_it("postgresql", False)
+    assert not spans.worth_it("postgresql", True)
