@@ -126,10 +126,17 @@ class PortfolioViews:
             return run
 
         # the count walks the day's cases, the groups and the finished days their stage rows: side by side
-        units, count, groups, done = self.concurrently(
-            read(queries.fetch_units), read(lambda s: queries.count_past(s, past)),
-            read(lambda s: queries.open_stage_groups(s, past)), read(lambda s: queries.finished_party_days(s, past)),
-        )  # fmt: skip
+        units, count = read(queries.fetch_units), read(lambda s: queries.count_past(s, past))
+        if past.banded:
+            units, count, groups, done = self.concurrently(
+                units, count, read(lambda s: queries.open_stage_groups(s, past)),
+                read(lambda s: queries.finished_party_days(s, past)),
+            )  # fmt: skip
+        else:
+            units, count, both = self.concurrently(units, count, read(lambda s: queries.stage_groups(s, past)))
+            finished = both["started_on"].isna()
+            groups = both[~finished]
+            done = both.loc[finished, ["unit_code", "party", "done_cd"]].rename(columns={"done_cd": "days"})
         status = stage_status(groups, past.as_of, self.calendar, self.rules)
         held = pd.concat([done, status[["unit_code", "party"]].assign(days=status["elapsed_cd"] * status["n"])])
         days = held.groupby(["unit_code", "party"], as_index=False)["days"].sum()

@@ -124,6 +124,35 @@ def open_stage_groups(session: Session, q: PastQuery) -> pd.DataFrame:
     return frame
 
 
+def stage_groups(session: Session, q: PastQuery) -> pd.DataFrame:
+    """`open_stage_groups` and `finished_party_days` in one pass over the matching cases' stage rows (PostgreSQL's
+    whole province: its planner scans them in parallel, 1.6 s against 2.1 s for the two; see spans.worth_it).
+    The stages started by that day are counted per stage unit,
+    party, stage code, limit and start day (`started_on`, empty for the stages finished by then) how many there
+    are (`n`) and the finished ones' stored calendar days (`done_cd`, which no later day changes). An open stage's
+    status and elapsed days depend only on those keys, so the groups stand for the day's 96 k open stages of a
+    province (2.0 s as rows; the finished days added up in another pass took 1.5 s more)."""
+    d = q.as_of
+    finished = Stage.finished_on <= d
+    since = case((finished, None), else_=Stage.started_on)
+    keys = [Stage.unit_code, Stage.party, Stage.stage_code, Stage.limit_unit, Stage.limit_days]
+    stmt = (
+        select(
+            *keys,
+            _col(since).label("started_on"),
+            func.count().label("n"),
+            func.sum(case((finished, Stage.elapsed_cd), else_=0)).label("done_cd"),
+        )  # fmt: skip
+        .join(Case, Case.case_id == Stage.case_id)
+        .where(*q.clauses(), Stage.started_on <= d)
+        .group_by(*keys, since)
+    )
+    frame = _frame(session, stmt)
+    frame["done_cd"] = frame["done_cd"].fillna(0).astype("int64")
+    frame["finished_on"] = pd.NaT
+    return frame
+
+
 def finished_party_days(session: Session, q: PastQuery) -> pd.DataFrame:
     """Per stage unit and party, the stored calendar days (which no later day changes) of the matching cases'
     stages finished by that day: the other half of 责任边界, read beside `open_stage_groups` (one pass doing both
