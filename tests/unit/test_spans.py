@@ -120,3 +120,13 @@ def test_only_postgresql_with_a_whole_company_scope_goes_without_bands(small_svc
     assert whole.whole and not county.whole
     assert spans.worth_it("sqlite", True) and spans.worth_it("sqlite", False) and spans.worth_it("postgresql", False)
     assert not spans.worth_it("postgresql", True)
+
+
+def test_unbanded_open_conditions_leave_the_bands_out():
+    from data_access.queries import Scope
+    from data_access.queries.cases import open_cases_on, open_stages_on
+
+    scope = Scope("R", ("R", "A"))
+    for build in (open_cases_on, open_stages_on):
+        assert "open_band" in str(build(D, D, scope))
+        assert "open_band" not in str(build(D, D, scope, banded=False))
