@@ -24,6 +24,12 @@ class Unit(Base):
     path: Mapped[str] = mapped_column(String(400), index=True)
 
 
+APPLIED_COVER = ("unit_code", "status")
+ENERGIZED_COVER = ("status", "customer_class", "connect_days", "grid_wd", "satisfaction", "records_ok")
+OPEN_BAND_COVER = ("status", "case_id", "customer_class", "capacity_kva", "voltage_kv", "key_project", "manager",
+                   "customer_name", "feeder_code", "lat", "lon")  # fmt: skip
+
+
 class Case(Base):
     """业扩报装工单."""
 
@@ -37,7 +43,7 @@ class Case(Base):
     business_type: Mapped[str] = mapped_column(String(10))
     works_type: Mapped[str | None] = mapped_column(String(10))
     key_project: Mapped[bool] = mapped_column(Boolean, default=False)
-    applied_on: Mapped[dt.date] = mapped_column(Date, index=True)
+    applied_on: Mapped[dt.date] = mapped_column(Date)
     desired_on: Mapped[dt.date | None] = mapped_column(Date)
     feeder_code: Mapped[str | None] = mapped_column(String(40), index=True)
     status: Mapped[str] = mapped_column(String(12), index=True)
@@ -56,11 +62,18 @@ class Case(Base):
     # the band of [applied_on, energized_on) (data_access/spans.py); NULL for a cancelled case, never open
     open_band: Mapped[int | None] = mapped_column(Integer)
 
+    # The three indexes below carry the columns their queries read after the range (covering indexes, migration
+    # 0007): a range of a province's cases is a hundred thousand rows scattered over a 1 M-row table, and looking
+    # each one up cost more than finding it (a past day's open cases 1.2 s against 0.35 s; the cases energized in
+    # 30 days 0.33 s against 0.02 s).
     __table_args__ = (
-        # open cases (energized_on null or later) and energized-in-period, per unit, without walking all cases
-        Index("ix_cases_unit_energized", "unit_code", "energized_on"),
-        # the cases open on a past day: one short range per band (spans.open_during)
-        Index("ix_cases_open_band", "open_band", "unit_code", "applied_on", "energized_on"),
+        # cases applied per day (the weekly trend's open counts)
+        Index("ix_cases_applied_on", "applied_on", *APPLIED_COVER),
+        # energized-in-period per unit (KPIs, trend, monthly ranking) and open cases of today
+        Index("ix_cases_unit_energized", "unit_code", "energized_on", *ENERGIZED_COVER),
+        # the cases open on a past day: one short range per band (spans.open_during), with what the day's open
+        # stages and KPIs read of them
+        Index("ix_cases_open_band", "open_band", "unit_code", "applied_on", "energized_on", *OPEN_BAND_COVER),
     )
 
 

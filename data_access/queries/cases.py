@@ -100,11 +100,15 @@ def fetch_case(session: Session, case_id: str, *, scope: Scope) -> pd.DataFrame:
 PORTFOLIO_STAGE_COLUMNS = [c for c in STAGE_COLUMNS if c not in ("attempts", "planned_finish_on")]
 
 
+# what a stage row carries of its case (督办层级, the warning list's names); in ix_cases_open_band, so a past day's
+# open cases bring them without a lookup per case
+STAGE_CASE_COLUMNS = ["customer_class", "capacity_kva", "voltage_kv", "key_project", "customer_name", "manager"]
+
+
 def _stage_select(with_case: bool, columns: list[str] = STAGE_COLUMNS) -> Select:
     cols = [_col(getattr(Stage, c)) for c in columns]
     if with_case:
-        cols += [Case.customer_class, Case.capacity_kva, Case.voltage_kv, Case.key_project, Case.customer_name,
-                 Case.manager]  # fmt: skip
+        cols += [getattr(Case, c) for c in STAGE_CASE_COLUMNS]
         return select(*cols).join(Case, Case.case_id == Stage.case_id)
     return select(*cols)
 
@@ -119,17 +123,24 @@ def fetch_stages(session: Session, *, as_of: dt.date, scope: Scope, case_ids: li
 
 def fetch_open_stages(session: Session, *, as_of: dt.date, scope: Scope, where: CaseFilter = NO_FILTER) -> pd.DataFrame:
     """Stages open at as-of (started by then, not finished by then) of the cases open then, with the case
-    attributes pages need: the read model's open stages, computed. Found by the stages' open bands, then each
-    one's case: through the cases open that day (by energization day) a day five months back walked every case
-    energized since, 4.5 s at 1 M cases on SQLite against 2.0 s now (PostgreSQL's whole province still goes that
-    way: spans.worth_it)."""
-    stmt = _stage_select(True).where(
-        open_stages_on(as_of, as_of, scope, banded=spans.worth_it(session.get_bind().dialect.name, scope.whole)),
-        open_cases_on(as_of, as_of, scope, banded=False),
-        Case.unit_code.in_(scope.codes),
-        *where.clauses(),
-    )
-    return _frame(session, stmt, scope)
+    attributes pages need: the read model's open stages, computed.
+
+    The stages are found by their open bands, their cases by theirs, and the two put together here: joined in SQL,
+    each of a province's 100 k open stages looked its case up in the 1 M-row table (2.0 s of SQL as of 2026-03-31,
+    against 0.75 + 0.3 s for the two reads, the cases' from a covering index). PostgreSQL's whole province keeps
+    the join: its planner hashes the cases energized since in parallel (spans.worth_it)."""
+    if not spans.worth_it(session.get_bind().dialect.name, scope.whole):
+        stmt = _stage_select(True).where(
+            open_stages_on(as_of, as_of, scope, banded=False),
+            open_cases_on(as_of, as_of, scope, banded=False),
+            Case.unit_code.in_(scope.codes),
+            *where.clauses(),
+        )
+        return _frame(session, stmt, scope)
+    stages = _frame(session, _stage_select(False).where(open_stages_on(as_of, as_of, scope)))
+    cases = _frame(session, select(Case.case_id, *[getattr(Case, c) for c in STAGE_CASE_COLUMNS]).where(
+        open_cases_on(as_of, as_of, scope), Case.unit_code.in_(scope.codes), *where.clauses()), scope)  # fmt: skip
+    return stages.merge(cases, on="case_id", how="inner")  # case_id is the cases' key: many to one
 
 
 def fetch_finished_stages(

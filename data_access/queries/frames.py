@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 import pandas as pd
-from sqlalchemy import Date, Select, String, type_coerce
+from sqlalchemy import Boolean, Date, Select, String, type_coerce
 from sqlalchemy.orm import Session
 
 from data_access.masking import mask_frame
@@ -39,10 +39,26 @@ def _all(model) -> list:
 
 
 def _frame(session: Session, stmt: Select, scope: Scope | None = None) -> pd.DataFrame:
-    frame = pd.read_sql(stmt, session.connection())
+    result = session.connection().execute(stmt)
+    # the driver's rows as they come: SQLAlchemy's Row objects and pandas.read_sql on top of them took longer than
+    # the query (a province's past-day open stages, 100 k rows of 11 columns: 1.42 s against 0.75 s for the fetch)
+    # — the selected columns are plain values, dates included (`_col`), so only booleans need SQLite's 0/1 turned
+    rows = result.cursor.fetchall() if result.returns_rows else []
+    frame = pd.DataFrame.from_records(rows, columns=list(result.keys()), coerce_float=True)
+    result.close()
+    for name, column in zip(frame.columns, stmt.selected_columns):
+        if isinstance(column.type, Boolean):
+            frame[name] = _booleans(frame[name])
     for col in DATE_COLUMNS:
         if col in frame:
             frame[col] = pd.to_datetime(frame[col], format="ISO8601")
     if scope is not None and scope.masked:
         mask_frame(frame)
     return frame
+
+
+def _booleans(values: pd.Series) -> pd.Series:
+    """True/False (None where NULL) from a driver's booleans or SQLite's 0/1, as SQLAlchemy's Boolean gives them."""
+    if not values.isna().any():
+        return values.astype(bool)
+    return pd.Series([None if v is None or v != v else bool(v) for v in values], index=values.index, dtype=object)

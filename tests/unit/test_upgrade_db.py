@@ -119,3 +119,28 @@ def test_a_new_database_starts_at_the_newest_revision(tmp_path):
     engine = create_engine(f"sqlite:///{tmp_path / 'new.sqlite'}")
     init_db(engine)
     assert migrate.current(engine) == migrate.head()
+
+
+def test_0007_gives_the_case_indexes_a_new_database_has_and_takes_them_back(old_db):
+    """The covering case indexes: a database at 0006 gets exactly the models' columns (a new database's), and a
+    downgrade gives back the narrow ones."""
+    from alembic import command
+
+    _url, engine = old_db
+    init_db(engine)
+
+    def case_indexes():
+        return {ix["name"]: ix["column_names"] for ix in inspect(engine).get_indexes("cases")}
+
+    new = case_indexes()
+    assert new["ix_cases_open_band"][:5] == ["open_band", "unit_code", "applied_on", "energized_on", "status"]
+    migrate._run(engine, command.downgrade, "0006_open_bands")
+    narrow = case_indexes()
+    assert narrow["ix_cases_applied_on"] == ["applied_on"]
+    assert narrow["ix_cases_open_band"] == ["open_band", "unit_code", "applied_on", "energized_on"]
+    with engine.connect() as conn:
+        assert conn.scalar(text("SELECT value FROM meta WHERE key = 'schema_version'")) == "11"
+    migrate.upgrade(engine)
+    assert case_indexes() == new
+    with engine.connect() as conn:
+        assert conn.scalar(text("SELECT value FROM meta WHERE key = 'schema_version'")) == SCHEMA_VERSION
