@@ -51,3 +51,12 @@ def test_a_small_frame_and_other_values_are_plain_pickles():
     pd.testing.assert_frame_equal(back["small"], small)
     assert back["list"] == [1, "a"]
     assert b"_decoded" not in cache_codec.dumps(small)
+
+
+def test_only_text_columns_whose_values_repeat_travel_as_categories():
+    import io
+
+    _fn, (encoded, text) = cache_codec._Pickler(io.BytesIO()).reducer_override(_frame(3000))
+    assert set(text) == {"unit_code"}  # case ids are unique: factorizing them would buy nothing
+    assert isinstance(encoded["unit_code"].dtype, pd.CategoricalDtype)
+    assert isinstance(encoded["case_id"].dtype, pd.StringDtype)
