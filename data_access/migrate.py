@@ -64,7 +64,20 @@ def upgrade(engine: Engine) -> tuple[str | None, str]:
     if before is None and has_board_tables(engine):
         _run(engine, command.stamp, BASELINE)
     _run(engine, command.upgrade, "head")
-    return before, current(engine)
+    after = current(engine)
+    if after != before and engine.dialect.name == "postgresql":
+        _vacuum(engine)
+    return before, after
+
+
+def _vacuum(engine: Engine) -> None:
+    """VACUUM (ANALYZE) the two large tables after an upgrade, outside its transaction (VACUUM refuses to run in
+    one): rewritten or re-indexed tables have no page marked all-visible, so PostgreSQL's index-only scans — what
+    the covering case indexes of 0007 are for — visit the table for every row until autovacuum comes by (the cases
+    energized in 30 days at 1 M cases: 0.16–0.6 s before, 0.03–0.05 s after). About 3.5 s at 1 M cases."""
+    with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+        for table in ("cases", "stages"):
+            conn.exec_driver_sql(f"VACUUM (ANALYZE) {table}")
 
 
 def _run(engine: Engine, fn, revision: str) -> None:
