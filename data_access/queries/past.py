@@ -39,6 +39,16 @@ class PastQuery:
     text: str = ""
     banded: bool = True  # the day's open rows found by their open bands (spans.worth_it)
 
+    @property
+    def every_open_case(self) -> bool:
+        """Whether the query is the scope's open cases, unfiltered: their open stages are the day's open stages
+        (`fetch_open_stages`), which 总览, 超时预警 and the wall read too."""
+        return (
+            self.states == {"open"}
+            and not (self.applied_from or self.applied_to or self.text.strip())
+            and (self.where.empty)
+        )
+
     def clauses(self) -> list:
         out = _portfolio_where(self.as_of, self.scope, self.states, self.applied_from, self.applied_to, self.banded)
         out += self.where.clauses(Case)
@@ -108,11 +118,22 @@ def stages_of_cases(session: Session, case_ids: list[str]) -> pd.DataFrame:
     return _frame(session, stmt)
 
 
+# what an open stage's status and elapsed days depend on, with the party that holds it
+GROUP_KEYS = ["unit_code", "party", "stage_code", "limit_unit", "limit_days", "started_on"]
+
+
+def group_open_stages(stages: pd.DataFrame) -> pd.DataFrame:
+    """Open stage rows counted (`n`) per GROUP_KEYS, as `open_stage_groups` reads them in SQL."""
+    groups = stages.groupby(GROUP_KEYS, dropna=False, observed=True, sort=False).size().rename("n").reset_index()
+    groups["finished_on"] = pd.NaT
+    return groups
+
+
 def open_stage_groups(session: Session, q: PastQuery) -> pd.DataFrame:
     """The stages of the matching cases open that day, counted (`n`) per stage unit, party, stage code, limit and
     start day: an open stage's status and elapsed days depend only on those keys, so the groups stand for the
     day's 96 k open stages of a province. Found by the stages' open bands."""
-    keys = [Stage.unit_code, Stage.party, Stage.stage_code, Stage.limit_unit, Stage.limit_days]
+    keys = [getattr(Stage, k) for k in GROUP_KEYS[:-1]]
     stmt = (
         select(*keys, _col(Stage.started_on), func.count().label("n"))
         .join(Case, Case.case_id == Stage.case_id)

@@ -121,3 +121,32 @@ def test_what_only_the_computed_measures_know_falls_back_to_them(demo_any, q, so
     rows = svc.portfolio_rows(q, 0, 100_000, sort)
     assert rows["case_id"].tolist() == want["case_id"].tolist()
     assert svc.portfolio_count(q) == len(want)
+
+
+@pytest.mark.parametrize("unit", [None, "YL-QX"])
+def test_the_open_stages_other_pages_read_group_as_the_sql_groups(demo_any, unit):
+    """双链进度's summary of every open case takes the day's open stage rows (总览's, 超时预警's, the wall's) grouped
+    in pandas: the same groups its SQL counts."""
+    from sqlalchemy import text
+
+    from data_access import queries
+    from data_access.engine import session_scope
+
+    svc = demo_any
+    with svc.engine.begin() as conn:  # a stage without a time limit groups under an empty limit
+        conn.execute(text("UPDATE stages SET limit_days = NULL WHERE stage_code IN ('C3', 'L2')"))
+    past = svc._past_query(PortfolioQuery(PAST, unit, frozenset({"open"})), [])
+    assert past.every_open_case
+    assert not svc._past_query(PortfolioQuery(PAST, unit, frozenset({"open"}), PAST), []).every_open_case
+    with session_scope(svc.engine) as s:
+        want = queries.open_stage_groups(s, past)
+        rows = queries.fetch_open_stages(s, as_of=PAST, scope=past.scope)
+    got = queries.group_open_stages(rows)
+    key = queries.past.GROUP_KEYS
+    assert len(want) > (10 if unit is None else 1) and got["n"].sum() == want["n"].sum() == len(rows)
+
+    def tidy(f):  # an all-NULL column of the SQL's answer comes back as None, not NaN
+        f = f.assign(limit_days=f["limit_days"].astype(float))
+        return f.sort_values(key, na_position="first").reset_index(drop=True)[[*key, "n"]]
+
+    pd.testing.assert_frame_equal(tidy(got), tidy(want), check_dtype=False)
