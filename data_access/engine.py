@@ -55,7 +55,7 @@ def make_engine(url: str) -> Engine:
 # stages (data_access/spans.py).
 # A table or column change is a new migration; a demo database of another version is rebuilt by `board demo
 # --if-missing`.
-SCHEMA_VERSION = "12"
+SCHEMA_VERSION = "13"
 
 
 def init_db(engine: Engine) -> None:

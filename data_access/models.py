@@ -27,7 +27,7 @@ class Unit(Base):
 APPLIED_COVER = ("unit_code", "status")
 ENERGIZED_COVER = ("status", "customer_class", "connect_days", "grid_wd", "satisfaction", "records_ok")
 OPEN_BAND_COVER = ("status", "case_id", "customer_class", "capacity_kva", "voltage_kv", "key_project", "manager",
-                   "customer_name", "feeder_code", "lat", "lon")  # fmt: skip
+                   "customer_name", "feeder_code", "lat", "lon", "replied_on")  # fmt: skip
 
 
 class Case(Base):
@@ -54,6 +54,9 @@ class Case(Base):
     supply: Mapped[str | None] = mapped_column(String(10))
     # derived at import: the final stage's finish date, so "energized by as-of" needs no join
     energized_on: Mapped[dt.date | None] = mapped_column(Date, index=True)
+    # derived at import: when its 供电方案 was answered (the reply stage's finish), so "promised on its feeder"
+    # needs no join either
+    replied_on: Mapped[dt.date | None] = mapped_column(Date)
     connect_days: Mapped[int | None] = mapped_column(Integer)  # 接电时长 in calendar days, for SQL averages
     # facts of a case's stage records that a monthly report averages in SQL (derived at import)
     grid_wd: Mapped[int | None] = mapped_column(Integer)  # 供电部门流转耗时: finished grid-chain working days

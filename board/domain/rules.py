@@ -44,6 +44,12 @@ class Rules:
         return self.raw["stages"]
 
     @property
+    def reply_stage(self) -> dict[str, str]:
+        """The stage whose finish answers a case's 供电方案, by class ({"high": "G3", "low": "L1"}; a rules file
+        written before the key had these)."""
+        return self.raw.get("reply_stage", {"high": "G3", "low": "L1"})
+
+    @property
     def parties(self) -> dict[str, str]:
         """Party code -> Chinese name."""
         return self.raw["parties"]

@@ -1,4 +1,4 @@
-"""Columns derived once at import: stage chain and limit, finished outcomes, case energization date."""
+"""Columns derived once at import: stage chain and limit, finished outcomes, case energization and reply dates."""
 
 from __future__ import annotations
 
@@ -39,18 +39,28 @@ def enrich_stages(
 def energized_on(cases: pd.DataFrame, stages: pd.DataFrame, rules: Rules, pos: np.ndarray | None = None) -> pd.Series:
     """The finish date of each case's final stage (G8 for high voltage, L2 for low), NaT when not reached.
     `pos`: the stage rows' positions in `cases` (`case_positions`), when already looked up."""
-    finals = rules.raw["final_stage"]
-    final_code = np.where(cases["customer_class"].isin(HIGH_CLASSES), finals["high"], finals["low"])
+    return _finished(cases, stages, rules.raw["final_stage"], pos).rename("energized_on")
+
+
+def replied_on(cases: pd.DataFrame, stages: pd.DataFrame, rules: Rules, pos: np.ndarray | None = None) -> pd.Series:
+    """The finish date of each case's 供电方案答复 (G3 for high voltage, L1 for low: `Rules.reply_stage`), NaT when
+    not reached: from then until energized its kVA is promised on its feeder (可开放容量)."""
+    return _finished(cases, stages, rules.reply_stage, pos).rename("replied_on")
+
+
+def _finished(cases: pd.DataFrame, stages: pd.DataFrame, code: dict[str, str], pos: np.ndarray | None) -> pd.Series:
+    """The finish date of one stage of each case, its code by customer class ({"high": …, "low": …})."""
+    wanted = np.where(cases["customer_class"].isin(HIGH_CLASSES), code["high"], code["low"])
     pos = case_positions(cases, stages) if pos is None else pos
     finished_mask = stages["finished_on"].notna().to_numpy()
     done, pos = stages[finished_mask], pos[finished_mask]
     mine = pos >= 0
-    final = np.zeros(len(done), dtype=bool)
-    final[mine] = done["stage_code"].to_numpy()[mine] == final_code[pos[mine]]
+    hit = np.zeros(len(done), dtype=bool)
+    hit[mine] = done["stage_code"].to_numpy()[mine] == wanted[pos[mine]]
     finished = pd.to_datetime(done["finished_on"]).to_numpy()
     out = np.full(len(cases), np.datetime64("NaT"), dtype=finished.dtype)
-    out[pos[final]] = finished[final]
-    return pd.Series(out, index=cases.index, name="energized_on")
+    out[pos[hit]] = finished[hit]
+    return pd.Series(out, index=cases.index)
 
 
 def unknown_year_problems(stages: pd.DataFrame, cal: WorkCalendar) -> list[str]:

@@ -11,7 +11,7 @@ import pandas as pd
 from sqlalchemy import Engine, select
 
 from board.domain.rules import Rules
-from board.ingest.derive import case_facts, energized_on, enrich_stages, unknown_year_problems
+from board.ingest.derive import case_facts, energized_on, enrich_stages, replied_on, unknown_year_problems
 from board.ingest.profile import in_source_terms, load_profile, read_with_profile
 from board.ingest.validate import Reference, validate
 from board.usecases.core import load_calendar
@@ -82,7 +82,8 @@ def write_typed(
         stages = frames.get("stages", pd.DataFrame(columns=["case_id", "stage_code", "finished_on"]))
         # the file's own cases come first in attrs, so there a stage row's position is its case's row in the file
         pos = np.where(at < len(frames["cases"]), at, -1) if "stages" in frames else None
-        cases = frames["cases"].assign(energized_on=energized_on(frames["cases"], stages, rules, pos))
+        cases = frames["cases"].assign(energized_on=energized_on(frames["cases"], stages, rules, pos),
+                                       replied_on=replied_on(frames["cases"], stages, rules, pos))  # fmt: skip
         days = (pd.to_datetime(cases["energized_on"]) - pd.to_datetime(cases["applied_on"])).dt.days
         band = spans.bands(cases["applied_on"], cases["energized_on"]).mask(cases["status"].eq("cancelled"))
         cases = cases.assign(connect_days=days.astype("Int64"), open_band=band)

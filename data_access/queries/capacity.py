@@ -5,11 +5,11 @@ from __future__ import annotations
 import datetime as dt
 
 import pandas as pd
-from sqlalchemy import and_, case, func, select
+from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
 
 from data_access import spans
-from data_access.models import Case, Feeder, Stage, Substation
+from data_access.models import Case, Feeder, Substation
 from data_access.queries.cases import open_cases_on
 from data_access.queries.frames import _all, _frame
 from data_access.queries.scope import Scope, resolve_scope
@@ -26,22 +26,19 @@ def _open_at(session: Session, as_of: dt.date, scope: Scope) -> list:
     return [open_cases_on(as_of, as_of, scope, banded=False), Case.unit_code.in_(scope.codes)]
 
 
-def feeder_load(
-    session: Session, *, as_of: dt.date, grid: Scope | None = None, reply_stages: tuple[str, ...] = ("G3", "L1")
-) -> pd.DataFrame:
+def feeder_load(session: Session, *, as_of: dt.date, grid: Scope | None = None) -> pd.DataFrame:
     """Per feeder, over cases open at as-of of the `grid` scope (default every unit: the grid is shared): queued kVA
-    of every open case and promised kVA of those whose 供电方案 was already answered (答复未接电); each open case
-    joins its own reply stage through the (case_id, stage_code) index."""
+    of every open case and promised kVA of those whose 供电方案 was already answered (答复未接电: `replied_on`, kept
+    on the case and in the band index — joining each open case's reply stage took 1.0–1.3 s at 1 M cases)."""
     grid = grid or resolve_scope(session, None)
-    reply = and_(Stage.case_id == Case.case_id, Stage.stage_code.in_(reply_stages), Stage.finished_on <= as_of)
+    promised = case((Case.replied_on <= as_of, Case.capacity_kva), else_=0)
     stmt = (
         select(
             Case.feeder_code,
-            func.count(func.distinct(Case.case_id)).label("open_cases"),
+            func.count().label("open_cases"),
             func.sum(Case.capacity_kva).label("queued_kva"),
-            func.sum(case((Stage.case_id.is_not(None), Case.capacity_kva), else_=0)).label("promised_kva"),
+            func.sum(promised).label("promised_kva"),
         )
-        .outerjoin(Stage, reply)
         .where(Case.feeder_code.is_not(None), *_open_at(session, as_of, grid))
         .group_by(Case.feeder_code)
     )

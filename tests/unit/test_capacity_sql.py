@@ -64,3 +64,23 @@ def test_capacity_queries_match_a_computation_over_every_case(demo_any, unit):
         assert queued["open_cases"].tolist() == want_queued["open_cases"].tolist(), day
         assert queued["queued_kva"].astype(float).round(3).tolist() == want_queued["queued_kva"].round(3).tolist()
         assert set(points["case_id"]) == want_points, day
+
+
+def test_the_upgrade_fills_the_reply_day_the_import_derives(demo_any):
+    """Migration 0008 fills `replied_on` of existing cases in SQL: the day the import derives from the stage rows
+    (high voltage G3, low voltage L1; none before the reply)."""
+    import importlib
+
+    from sqlalchemy import text, update
+
+    def stored():
+        with demo_any.engine.connect() as conn:
+            return dict(conn.execute(select(Case.case_id, Case.replied_on)).all())
+
+    imported = stored()
+    assert sum(v is None for v in imported.values()) > 10 and sum(v is not None for v in imported.values()) > 100
+    migration = importlib.import_module("data_access.migrations.versions.0008_replied_on")
+    with demo_any.engine.begin() as conn:
+        conn.execute(update(Case).values(replied_on=None))
+        conn.execute(text(migration.backfill()))
+    assert stored() == imported
