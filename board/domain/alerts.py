@@ -128,7 +128,7 @@ def weekly_late_rate(daily: pd.DataFrame, units: pd.DataFrame, parent: str, week
     mapping = child_of(units, parent)
     frame = daily.assign(child=daily["unit_code"].map(mapping))
     day = pd.to_datetime(frame["finished_on"])
-    frame["week"] = (day - pd.to_timedelta(day.dt.weekday, unit="D")).dt.date
+    frame["week"] = (day - pd.to_timedelta(day.dt.day_of_week, unit="D")).dt.date
     sums = frame.groupby(["child", "week"])[["finished", "on_time"]].sum()
     index = pd.MultiIndex.from_product([kids["unit_code"], week_starts], names=["child", "week"])
     sums = sums.reindex(index, fill_value=0).reset_index()
