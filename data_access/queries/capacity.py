@@ -8,22 +8,10 @@ import pandas as pd
 from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
 
-from data_access import spans
 from data_access.models import Case, Feeder, Substation
-from data_access.queries.cases import open_cases_on
+from data_access.queries.cases import open_cases_of
 from data_access.queries.frames import _all, _frame
 from data_access.queries.scope import Scope, resolve_scope
-
-
-def _open_at(session: Session, as_of: dt.date, scope: Scope) -> list:
-    """Cases of the scope open at as-of (applied by then, not cancelled, not energized by then), found by their open
-    bands with what the page reads of them in the same index (ix_cases_open_band): a day months back walked every
-    case energized since (queued demand 1.2 s, the map's points 1.2 s at 1 M cases on SQLite)."""
-    if spans.worth_it(session.get_bind().dialect.name, scope.whole):
-        # the bands name the scope's units already: a second IN on the unit made SQLite walk every case of each
-        # unit by ix_cases_unit_code for the sake of a GROUP BY unit (1.4 s against 0.11 s)
-        return [open_cases_on(as_of, as_of, scope)]
-    return [open_cases_on(as_of, as_of, scope, banded=False), Case.unit_code.in_(scope.codes)]
 
 
 def feeder_load(session: Session, *, as_of: dt.date, grid: Scope | None = None) -> pd.DataFrame:
@@ -39,7 +27,7 @@ def feeder_load(session: Session, *, as_of: dt.date, grid: Scope | None = None) 
             func.sum(Case.capacity_kva).label("queued_kva"),
             func.sum(promised).label("promised_kva"),
         )
-        .where(Case.feeder_code.is_not(None), *_open_at(session, as_of, grid))
+        .where(Case.feeder_code.is_not(None), *open_cases_of(session, as_of, grid))
         .group_by(Case.feeder_code)
     )
     return _frame(session, stmt)
@@ -51,7 +39,7 @@ def fetch_open_points(session: Session, *, as_of: dt.date, scope: Scope, limit: 
         select(
             Case.case_id, Case.customer_name, Case.unit_code, Case.capacity_kva, Case.lat, Case.lon, Case.feeder_code
         )
-        .where(Case.lat.is_not(None), Case.lon.is_not(None), *_open_at(session, as_of, scope))
+        .where(Case.lat.is_not(None), Case.lon.is_not(None), *open_cases_of(session, as_of, scope))
         .order_by(Case.capacity_kva.desc())
         .limit(limit)
     )
@@ -62,7 +50,7 @@ def queued_by_unit(session: Session, *, as_of: dt.date, scope: Scope) -> pd.Data
     """Per unit: open applications and their kVA (the demand side of each service area)."""
     stmt = (
         select(Case.unit_code, func.count().label("open_cases"), func.sum(Case.capacity_kva).label("queued_kva"))
-        .where(*_open_at(session, as_of, scope))
+        .where(*open_cases_of(session, as_of, scope))
         .group_by(Case.unit_code)
     )
     return _frame(session, stmt)

@@ -25,9 +25,17 @@ def fetch_open_cases(
 ) -> pd.DataFrame:
     """Cases of the scope open at as-of: applied, not energized by then, not cancelled (all columns, or some)."""
     cols = _all(Case) if columns is None else [_col(getattr(Case, c)) for c in columns]
-    banded = spans.worth_it(session.get_bind().dialect.name, scope.whole)
-    stmt = select(*cols).where(open_cases_on(as_of, as_of, scope, banded=banded), Case.unit_code.in_(scope.codes))
-    return _frame(session, stmt, scope)
+    return _frame(session, select(*cols).where(*open_cases_of(session, as_of, scope)), scope)
+
+
+def open_cases_of(session: Session, as_of: dt.date, scope: Scope) -> list:
+    """WHERE clauses for the scope's cases open at as-of, found by their open bands (`spans.worth_it`), which also
+    name the scope's units: a second IN on the unit let SQLite walk every case of each unit by ix_cases_unit_code
+    (可开放容量's demand per unit, grouped by unit: 1.4 s against 0.11 s at 1 M cases). PostgreSQL's whole province
+    gets the plain conditions and the unit list."""
+    if spans.worth_it(session.get_bind().dialect.name, scope.whole):
+        return [open_cases_on(as_of, as_of, scope)]
+    return [open_cases_on(as_of, as_of, scope, banded=False), Case.unit_code.in_(scope.codes)]
 
 
 def open_cases_on(first: dt.date, last: dt.date, scope: Scope, *, banded: bool = True):
@@ -129,17 +137,13 @@ def fetch_open_stages(session: Session, *, as_of: dt.date, scope: Scope, where: 
     each of a province's 100 k open stages looked its case up in the 1 M-row table (2.0 s of SQL as of 2026-03-31,
     against 0.75 + 0.3 s for the two reads, the cases' from a covering index). PostgreSQL's whole province keeps
     the join: its planner hashes the cases energized since in parallel (spans.worth_it)."""
+    open_cases = [*open_cases_of(session, as_of, scope), *where.clauses()]
     if not spans.worth_it(session.get_bind().dialect.name, scope.whole):
-        stmt = _stage_select(True).where(
-            open_stages_on(as_of, as_of, scope, banded=False),
-            open_cases_on(as_of, as_of, scope, banded=False),
-            Case.unit_code.in_(scope.codes),
-            *where.clauses(),
-        )
+        stmt = _stage_select(True).where(open_stages_on(as_of, as_of, scope, banded=False), *open_cases)
         return _frame(session, stmt, scope)
     stages = _frame(session, _stage_select(False).where(open_stages_on(as_of, as_of, scope)))
-    cases = _frame(session, select(Case.case_id, *[getattr(Case, c) for c in STAGE_CASE_COLUMNS]).where(
-        open_cases_on(as_of, as_of, scope), Case.unit_code.in_(scope.codes), *where.clauses()), scope)  # fmt: skip
+    case_cols = [Case.case_id, *[getattr(Case, c) for c in STAGE_CASE_COLUMNS]]
+    cases = _frame(session, select(*case_cols).where(*open_cases), scope)
     return stages.merge(cases, on="case_id", how="inner")  # case_id is the cases' key: many to one
 
 
