@@ -10,8 +10,8 @@ import numpy as np
 import pandas as pd
 from sqlalchemy import Boolean, Connection, Integer, Table, delete, func, inspect, select, update
 
-from . import rollup
-from .models import CalendarDay, CalendarYear, Case, Feeder, Meta, Stage, StageDaily, Substation, Unit
+from . import held, rollup
+from .models import CalendarDay, CalendarYear, Case, Feeder, HeldDaily, Meta, Stage, StageDaily, Substation, Unit
 from .progress import Progress, silent
 from .values import native
 
@@ -40,11 +40,12 @@ def write_tables(
     empty_before = replaced_all or conn.execute(select(Stage.id).limit(1)).first() is None
     no_cases = replaced_all or conn.execute(select(Case.case_id).limit(1)).first() is None
     case_ids: list[str] = []
-    before = None
+    before = held_before = None
     if not (empty_before and no_cases):  # a first load has nothing to replace
         case_ids = sorted({str(c) for name in ("cases", "stages") if name in frames for c in frames[name]["case_id"]})
         # what the replaced rows added to the rollup, read before they go (their case attributes too)
         before = rollup.contributions(conn, case_ids)
+        held_before = held.contributions(conn, case_ids)
         # a replaced case brings its complete stage list, so its stale stages go first
         _delete_keys(conn, Stage.__table__, "case_id", case_ids)
         if "cases" in frames:
@@ -81,12 +82,16 @@ def write_tables(
         if "stages" in frames and empty_before and no_cases and "cases" in frames:
             conn.execute(delete(StageDaily))
             insert_frame(conn, StageDaily.__table__, rollup.from_frames(frames["stages"], frames["cases"]))
+            conn.execute(delete(HeldDaily))
+            insert_frame(conn, HeldDaily.__table__, held.from_frames(frames["stages"], frames["cases"]))
         elif empty_before and "stages" in frames:
             rollup.rebuild(conn)
-        elif case_ids:  # later imports move the rollup by what their cases took away and brought
+            held.rebuild(conn)
+        elif case_ids:  # later imports move the rollups by what their cases took away and brought
             rollup.apply_delta(conn, before, rollup.contributions(conn, case_ids))
+            held.apply_delta(conn, held_before, held.contributions(conn, case_ids))
     if bulk:
-        analyze(conn, [*bulk, StageDaily.__table__])
+        analyze(conn, [*bulk, StageDaily.__table__, HeldDaily.__table__])
     set_meta(conn, {"data_version": data_version})
     return written
 

@@ -12,7 +12,7 @@ from sqlalchemy import select
 from board.domain.status import finished_outcomes
 from board.ingest.columns import parse_local_date
 from board.usecases.core import load_calendar
-from data_access import rollup, spans, writer
+from data_access import held, rollup, spans, writer
 from data_access.engine import session_scope
 from data_access.models import Case, Stage
 from data_access.progress import Progress, silent
@@ -77,5 +77,6 @@ def recompute_outcomes(svc, progress: Progress = silent) -> int:
     with svc.engine.begin() as conn:
         n = writer.update_outcomes(conn, frame["id"], outcomes, progress)
         rollup.rebuild(conn)
+        held.rebuild(conn)  # the stored calendar days it adds up were rewritten too
         writer.set_meta(conn, {"rules_fingerprint": svc.rules.fingerprint})
     return n

@@ -30,6 +30,7 @@ from data_access.queries.past import (
     count_past,
     finished_party_days,
     group_open_stages,
+    held_party_days,
     late_stage_rows,
     open_stage_groups,
     past_case_page,
@@ -73,7 +74,7 @@ from data_access.queries.trend import energized_daily, open_case_changes, open_c
 
 __all__ = [
     "PastQuery", "count_past", "late_stage_rows", "past_case_page", "past_sortable", "finished_party_days",
-    "open_stage_groups", "stage_groups", "stages_of_cases", "group_open_stages",
+    "open_stage_groups", "stage_groups", "stages_of_cases", "group_open_stages", "held_party_days",
     "SORTABLE", "CaseQuery", "blob", "built_day", "built_days", "count_cases", "fetch_build_chunk",
     "fetch_case_page", "fetch_flagged_stages", "fetch_rm_open_stages", "open_stages_of", "party_totals", "week_overdue",
     "CASE_COLUMNS", "DATE_COLUMNS", "NO_FILTER", "STAGE_COLUMNS", "CaseFilter", "OutOfScope", "Scope", "UnknownUnit",

@@ -14,7 +14,7 @@ import pandas as pd
 from sqlalchemy import case, func, or_, select
 from sqlalchemy.orm import Session
 
-from data_access.models import Case, Stage
+from data_access.models import Case, HeldDaily, Stage
 from data_access.queries.cases import (
     PORTFOLIO_STAGE_COLUMNS,
     _portfolio_where,
@@ -183,6 +183,23 @@ def finished_party_days(session: Session, q: PastQuery) -> pd.DataFrame:
         .join(Case, Case.case_id == Stage.case_id)
         .where(*q.clauses(), Stage.finished_on <= q.as_of)
         .group_by(Stage.unit_code, Stage.party)
+    )
+    frame = _frame(session, stmt)
+    frame["days"] = frame["days"].astype("int64")
+    return frame
+
+
+def held_party_days(session: Session, q: PastQuery) -> pd.DataFrame:
+    """`finished_party_days` of the scope's open cases (`q.every_open_case`), added up from the held_daily rollup:
+    one range of its day index instead of the stage rows of every case open that day (1.5 s at 1 M cases)."""
+    if not q.every_open_case:
+        raise ValueError("held_party_days answers the unfiltered open cases only")
+    n, days = func.sum(HeldDaily.n), func.sum(HeldDaily.days)
+    stmt = (
+        select(HeldDaily.unit_code, HeldDaily.party, days.label("days"))
+        .where(HeldDaily.day <= q.as_of, HeldDaily.case_unit.in_(q.scope.codes))
+        .group_by(HeldDaily.unit_code, HeldDaily.party)
+        .having(n > 0)
     )
     frame = _frame(session, stmt)
     frame["days"] = frame["days"].astype("int64")

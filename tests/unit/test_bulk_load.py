@@ -7,7 +7,7 @@ from sqlalchemy import inspect
 
 from board.ingest.importer import export_data, import_path
 from board.usecases.service import BoardService
-from data_access import rollup
+from data_access import held, rollup
 from data_access.models import Case, Stage
 
 KEY = ["unit_code", "stage_code", "finished_on", "voltage_band", "customer_class", "key_project"]
@@ -20,13 +20,32 @@ def _rollup(engine) -> pd.DataFrame:
     return frame.sort_values(KEY).reset_index(drop=True)
 
 
+def _held(engine) -> pd.DataFrame:
+    frame = pd.read_sql("SELECT * FROM held_daily", engine)
+    frame["day"] = pd.to_datetime(frame["day"])
+    return frame.sort_values(held.KEYS).reset_index(drop=True)
+
+
+def _both(engine) -> tuple[pd.DataFrame, pd.DataFrame]:
+    return _rollup(engine), _held(engine)
+
+
+def _assert_as_rebuilt(engine) -> None:
+    """Both rollups hold what rebuilding them from the stored rows gives."""
+    kept = _both(engine)
+    with engine.begin() as conn:
+        rollup.rebuild(conn)
+        held.rebuild(conn)
+    for got, want in zip(kept, _both(engine)):
+        pd.testing.assert_frame_equal(got, want, check_dtype=False)
+
+
 def test_first_load_then_daily_file_match_the_sql_rollup(demo_settings, any_svc, tmp_path):
     export_data(BoardService(demo_settings).engine, tmp_path / "all")
     result = import_path(any_svc.engine, tmp_path / "all", any_svc.rules)
     bulk = _rollup(any_svc.engine)
-    with any_svc.engine.begin() as conn:
-        rollup.rebuild(conn)
-    pd.testing.assert_frame_equal(bulk, _rollup(any_svc.engine), check_dtype=False)
+    assert len(_held(any_svc.engine)) > 0
+    _assert_as_rebuilt(any_svc.engine)
     stored = pd.read_sql("SELECT COUNT(*) AS n FROM stages", any_svc.engine)["n"].iloc[0]
     assert len(bulk) > 0 and result.written["stages"] == stored
 
@@ -44,10 +63,7 @@ def test_first_load_then_daily_file_match_the_sql_rollup(demo_settings, any_svc,
     cases.to_csv(tmp_path / "day" / "cases.csv", index=False)
     stages.to_csv(tmp_path / "day" / "stages.csv", index=False)
     import_path(any_svc.engine, tmp_path / "day", any_svc.rules)
-    after = _rollup(any_svc.engine)
-    with any_svc.engine.begin() as conn:
-        rollup.rebuild(conn)
-    pd.testing.assert_frame_equal(after, _rollup(any_svc.engine), check_dtype=False)
+    _assert_as_rebuilt(any_svc.engine)
 
 
 def test_daily_file_that_changes_cases_moves_the_rollup_like_a_rebuild(demo_settings, any_svc, tmp_path):
@@ -62,20 +78,23 @@ def test_daily_file_that_changes_cases_moves_the_rollup_like_a_rebuild(demo_sett
     ids = list(picked["case_id"])
     day = stages[stages["case_id"].isin(set(ids))].copy()
     # voltage moves 20 cases to another band; 20 cases' stages get one more attempt (first_pass); 10 cases keep
-    # their row but lose every stage; 10 are sent unchanged
+    # their row but lose every stage; 5 are cancelled, 5 applied a year later (held_daily); the rest sent unchanged
     picked.loc[picked["case_id"].isin(ids[:20]), "voltage_kv"] = "35"
     day.loc[day["case_id"].isin(ids[20:40]), "attempts"] = "2"
     day = day[~day["case_id"].isin(ids[40:50])]
+    picked.loc[picked["case_id"].isin(ids[50:55]), "status"] = "cancelled"
+    later = picked["case_id"].isin(ids[55:60])
+    picked.loc[later, "applied_on"] = (
+        pd.to_datetime(picked.loc[later, "applied_on"]) + pd.Timedelta(days=365)
+    ).dt.strftime("%Y-%m-%d")
     (tmp_path / "day").mkdir()
     picked.to_csv(tmp_path / "day" / "cases.csv", index=False)
     day.to_csv(tmp_path / "day" / "stages.csv", index=False)
-    before = _rollup(any_svc.engine)
+    before = _both(any_svc.engine)
     import_path(any_svc.engine, tmp_path / "day", any_svc.rules)
-    after = _rollup(any_svc.engine)
-    with any_svc.engine.begin() as conn:
-        rollup.rebuild(conn)
-    pd.testing.assert_frame_equal(after, _rollup(any_svc.engine), check_dtype=False)
-    assert not before.equals(after)
+    after = _both(any_svc.engine)
+    _assert_as_rebuilt(any_svc.engine)
+    assert not before[0].equals(after[0]) and not before[1].equals(after[1])
 
 
 def test_a_full_export_loaded_again_replaces_everything_in_bulk(demo_settings, any_svc, tmp_path, monkeypatch):
@@ -98,10 +117,7 @@ def test_a_full_export_loaded_again_replaces_everything_in_bulk(demo_settings, a
     )
     result = import_path(any_svc.engine, tmp_path / "again", any_svc.rules)
     assert took == [True] and result.written["stages"] == len(stages)
-    after = _rollup(any_svc.engine)
-    with any_svc.engine.begin() as conn:
-        rollup.rebuild(conn)
-    pd.testing.assert_frame_equal(after, _rollup(any_svc.engine), check_dtype=False)
+    _assert_as_rebuilt(any_svc.engine)
     stored = pd.read_sql("SELECT COUNT(*) AS n, SUM(attempts) AS a FROM stages", any_svc.engine).iloc[0]
     assert stored["n"] == len(stages) and stored["a"] == pd.to_numeric(stages["attempts"].replace("", "1")).sum()
     names = lambda t: {ix["name"] for ix in inspect(any_svc.engine).get_indexes(t.name)}  # noqa: E731
@@ -145,3 +161,25 @@ def test_awkward_values_are_written_as_they_are(any_svc):
     with session_scope(any_svc.engine) as s:
         back = s.execute(select(Unit.unit_code, Unit.unit_name, Unit.parent_code).order_by(Unit.level)).all()
     assert sorted(map(tuple, back), key=str) == sorted(rows, key=str)
+
+
+def test_the_upgrade_to_0009_fills_held_daily_as_a_first_load_does(demo_settings, any_svc, tmp_path):
+    """Migration 0009 adds the held_daily rollup to a database that has data: the rows a first load computes from
+    its frames, with the models' index; its downgrade takes both away."""
+    from sqlalchemy import text
+
+    from data_access import migrate
+    from data_access.engine import SCHEMA_VERSION
+
+    export_data(BoardService(demo_settings).engine, tmp_path / "all")
+    import_path(any_svc.engine, tmp_path / "all", any_svc.rules)
+    loaded = _held(any_svc.engine)
+    assert len(loaded) > 100
+    migrate._run(any_svc.engine, __import__("alembic.command").command.downgrade, "0008_replied_on")
+    assert "held_daily" not in inspect(any_svc.engine).get_table_names()
+    migrate.upgrade(any_svc.engine)
+    pd.testing.assert_frame_equal(_held(any_svc.engine), loaded, check_dtype=False)
+    index = {ix["name"]: ix["column_names"] for ix in inspect(any_svc.engine).get_indexes("held_daily")}
+    assert index["ix_held_daily_day"] == ["day", "case_unit", "unit_code", "party", "n", "days"]
+    with any_svc.engine.connect() as conn:
+        assert conn.scalar(text("SELECT value FROM meta WHERE key = 'schema_version'")) == SCHEMA_VERSION == "14"

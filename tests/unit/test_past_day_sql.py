@@ -150,3 +150,52 @@ def test_the_open_stages_other_pages_read_group_as_the_sql_groups(demo_any, unit
         return f.sort_values(key, na_position="first").reset_index(drop=True)[[*key, "n"]]
 
     pd.testing.assert_frame_equal(tidy(got), tidy(want), check_dtype=False)
+
+
+@pytest.mark.parametrize("unit", [None, "YL-QX"])
+def test_the_held_rollup_adds_up_what_the_open_cases_stages_held(demo_any, unit):
+    """`held_party_days` (the held_daily rollup summed up to a day) answers what `finished_party_days` adds up from
+    the stage rows of the cases open that day, on days from before the first application to after the last; with
+    cases cancelled, energized before their application, and applied a month after their first stages finished.
+    The rollup computed from frames (a first load) is the rebuilt one."""
+    from sqlalchemy import text
+
+    from data_access import held, queries
+    from data_access.engine import session_scope
+
+    svc = demo_any
+    with svc.engine.begin() as conn:
+        sqlite = conn.dialect.name == "sqlite"
+        ids = [r[0] for r in conn.execute(text("SELECT case_id FROM cases ORDER BY case_id"))]
+        energized = [r[0] for r in conn.execute(text("SELECT case_id FROM cases WHERE energized_on IS NOT NULL"))]
+        month = "date(applied_on, '+30 day')" if sqlite else "applied_on + 30"
+        before = "date(applied_on, '-1 day')" if sqlite else "applied_on - 1"
+        conn.execute(text(f"UPDATE cases SET applied_on = {month} WHERE case_id LIKE '%7'"))
+        conn.execute(text("UPDATE cases SET status = 'cancelled' WHERE case_id = :c"), [{"c": c} for c in ids[:5]])
+        conn.execute(text(f"UPDATE cases SET energized_on = {before} WHERE case_id = :c"),
+                     [{"c": c} for c in energized[-5:]])  # fmt: skip
+        held.rebuild(conn)
+        stages = pd.read_sql(text("SELECT * FROM stages"), conn)
+        cases = pd.read_sql(text("SELECT * FROM cases"), conn)
+        stored = pd.read_sql(text("SELECT * FROM held_daily"), conn)
+
+    def rows(f):
+        f = f.assign(day=pd.to_datetime(f["day"]))
+        return f.sort_values(held.KEYS).reset_index(drop=True)[held.KEYS + held.SUMS]
+
+    pd.testing.assert_frame_equal(rows(held.from_frames(stages, cases)), rows(stored), check_dtype=False)
+    first = dt.date(2024, 12, 1)
+    days = [first + dt.timedelta(days=d) for d in range(0, (DAY - first).days + 40, 9)]
+    checked = 0
+    for day in days:
+        past = svc._past_query(PortfolioQuery(day, unit, frozenset({"open"})), [])
+        with session_scope(svc.engine) as s:
+            want = queries.finished_party_days(s, past)
+            got = queries.held_party_days(s, past)
+
+        def tidy(f):
+            return f.sort_values(["unit_code", "party"]).reset_index(drop=True)
+
+        pd.testing.assert_frame_equal(tidy(got), tidy(want), check_dtype=False, obj=str(day))
+        checked += len(want) > 0
+    assert checked > 40
