@@ -42,10 +42,12 @@ def files(tmp_path_factory):
 
 
 def fingerprint(engine) -> dict:
-    """Row counts, the data version and a digest of every stored stage and rollup row."""
+    """Row counts, the data version and a digest of every stored stage and row of both rollups."""
     out = {}
     daily = "unit_code, stage_code, finished_on, voltage_band, customer_class"
-    for table, order in (("cases", "case_id"), ("stages", "case_id, stage_code"), ("stage_daily", daily)):
+    held = "day, case_unit, unit_code, party"
+    for table, order in (("cases", "case_id"), ("stages", "case_id, stage_code"), ("stage_daily", daily),
+                         ("held_daily", held)):  # fmt: skip
         frame = pd.read_sql(f"SELECT * FROM {table} ORDER BY {order}", engine)
         frame = frame.drop(columns=[c for c in ("id",) if c in frame])
         out[table] = (len(frame), hashlib.sha256(frame.astype(str).to_csv(index=False).encode()).hexdigest())
