@@ -88,28 +88,55 @@ def apply_delta(conn: Connection, before: pd.DataFrame, after: pd.DataFrame) -> 
 
 
 def from_frames(stages: pd.DataFrame, cases: pd.DataFrame) -> pd.DataFrame:
-    """The rows `rebuild` would write, from the frames of a first load before they are written (tests compare)."""
+    """The rows `rebuild` would write, from the frames of a first load before they are written (tests compare).
+    Each key becomes integer codes, the four packed into one int64 and the sums taken with bincount: a groupby of
+    the 20 M entries of 11 M stage rows took 28 s."""
     pos = pd.Index(cases["case_id"]).get_indexer(stages["case_id"])
-    known = pos >= 0  # inner join: a stage of an unknown case adds nothing
-    at = np.where(known, pos, 0)
-    finished = pd.to_datetime(stages["finished_on"]).to_numpy()
-    applied = pd.to_datetime(cases["applied_on"]).to_numpy()[at]
-    energized = pd.to_datetime(cases["energized_on"]).to_numpy()[at]
+    at = np.where(pos >= 0, pos, 0)
+
+    def days_of(values) -> np.ndarray:  # whole days since 1970, NaT as the int64 minimum
+        return pd.to_datetime(values).to_numpy().astype("datetime64[D]").astype(np.int64)
+
+    nat = np.iinfo(np.int64).min
+    finished = days_of(stages["finished_on"])
+    applied = days_of(cases["applied_on"])[at]
+    energized = days_of(cases["energized_on"])[at]
     alive = (cases["status"] != "cancelled").to_numpy()[at]
-    plus = known & alive & ~np.isnat(finished) & ~np.isnat(applied)
-    minus = plus & ~np.isnat(energized)
-    start = np.maximum(finished, applied)
-    end = np.maximum(start, energized)
-    days = pd.to_numeric(stages["elapsed_cd"], errors="coerce").fillna(0).to_numpy(dtype=np.int64)
-    case_unit = cases["unit_code"].to_numpy(dtype=object)[at]
-    unit, party = stages["unit_code"].to_numpy(dtype=object), stages["party"].to_numpy(dtype=object)
-    entries = pd.DataFrame({
-        "day": np.concatenate([start[plus], end[minus]]),
-        "case_unit": np.concatenate([case_unit[plus], case_unit[minus]]),
-        "unit_code": np.concatenate([unit[plus], unit[minus]]),
-        "party": np.concatenate([party[plus], party[minus]]),
-        "n": np.concatenate([np.ones(plus.sum(), np.int64), -np.ones(minus.sum(), np.int64)]),
-        "days": np.concatenate([days[plus], -days[minus]]),
+    # an unknown case (inner join) and a stage not finished or of a case not applied add nothing
+    plus = np.flatnonzero((pos >= 0) & alive & (finished != nat) & (applied != nat))
+    start = np.maximum(finished[plus], applied[plus])
+    ends = energized[plus] != nat
+    minus = plus[ends]
+    day = np.concatenate([start, np.maximum(start[ends], energized[minus])])
+    rows = np.concatenate([plus, minus])
+    case_codes, case_units = pd.factorize(cases["unit_code"])
+    unit_codes, units = pd.factorize(stages["unit_code"])
+    party_codes, parties = pd.factorize(stages["party"])
+    first = day.min() if len(day) else 0
+    keys = [
+        (day - first, int(day.max() - first) + 1 if len(day) else 1),
+        (case_codes[at[rows]], len(case_units)),
+        (unit_codes[rows], len(units)),
+        (party_codes[rows], len(parties)),
+    ]
+    packed = np.zeros(len(rows), dtype=np.int64)
+    for codes, size in keys:
+        packed = packed * size + codes
+    group_of, groups = pd.factorize(packed)
+    sign = np.concatenate([np.ones(len(plus), np.int64), -np.ones(len(minus), np.int64)])
+    days = pd.to_numeric(stages["elapsed_cd"], errors="coerce").fillna(0).to_numpy(dtype=np.int64)[rows]
+    n = np.bincount(group_of, sign, len(groups)).astype(np.int64)
+    total = np.bincount(group_of, sign * days, len(groups)).astype(np.int64)
+    codes = {}
+    for name, (_codes, size) in reversed(list(zip(KEYS, keys))):
+        codes[name] = groups % size
+        groups = groups // size
+    out = pd.DataFrame({
+        "day": (codes["day"] + first).astype("datetime64[D]").astype("datetime64[ns]"),
+        "case_unit": np.asarray(case_units, dtype=object)[codes["case_unit"]],
+        "unit_code": np.asarray(units, dtype=object)[codes["unit_code"]],
+        "party": np.asarray(parties, dtype=object)[codes["party"]],
+        "n": n,
+        "days": total,
     })  # fmt: skip
-    out = entries.groupby(KEYS, sort=False)[SUMS].sum().reset_index()
     return out[(out["n"] != 0) | (out["days"] != 0)].reset_index(drop=True)
