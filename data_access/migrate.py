@@ -26,6 +26,16 @@ class SchemaOutdated(RuntimeError):
         self.current, self.head = current, head
 
 
+def set_schema_version(value: str) -> None:
+    """Inside a migration: `meta.schema_version`, the number the app and older tools read, set to `value`."""
+    import sqlalchemy as sa
+    from alembic import op
+
+    meta = sa.table("meta", sa.column("key", sa.String), sa.column("value", sa.String))
+    op.execute(meta.delete().where(meta.c.key == "schema_version"))
+    op.execute(meta.insert().values(key="schema_version", value=value))
+
+
 def _config() -> Config:
     cfg = Config()
     cfg.set_main_option("script_location", str(FOLDER))

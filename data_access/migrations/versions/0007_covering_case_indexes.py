@@ -6,6 +6,8 @@ keys: each is dropped and made again (a few seconds each at 1 M cases)."""
 import sqlalchemy as sa
 from alembic import op
 
+from data_access.migrate import set_schema_version
+
 revision = "0007_covering_case_indexes"
 down_revision = "0006_open_bands"
 branch_labels = None
@@ -37,19 +39,13 @@ def _reshape(indexes: dict[str, list[str]]) -> None:
         op.create_index(name, "cases", columns)
 
 
-def _version(value: str) -> None:
-    meta = sa.table("meta", sa.column("key", sa.String), sa.column("value", sa.String))
-    op.execute(meta.delete().where(meta.c.key == "schema_version"))
-    op.execute(meta.insert().values(key="schema_version", value=value))
-
-
 def upgrade() -> None:
     _reshape(WIDE)
     if op.get_bind().dialect.name == "postgresql":
         op.execute("ANALYZE cases")  # the planner's statistics of the new indexes (autovacuum may be off)
-    _version("12")
+    set_schema_version("12")
 
 
 def downgrade() -> None:
     _reshape(NARROW)
-    _version("11")
+    set_schema_version("11")

@@ -6,6 +6,8 @@ the shipped rules' reply stages (G3 for high voltage, L1 for low), as a test che
 import sqlalchemy as sa
 from alembic import op
 
+from data_access.migrate import set_schema_version
+
 revision = "0008_replied_on"
 down_revision = "0007_covering_case_indexes"
 branch_labels = None
@@ -29,12 +31,6 @@ def _band_index(columns: list[str]) -> None:
     op.create_index("ix_cases_open_band", "cases", columns)
 
 
-def _version(value: str) -> None:
-    meta = sa.table("meta", sa.column("key", sa.String), sa.column("value", sa.String))
-    op.execute(meta.delete().where(meta.c.key == "schema_version"))
-    op.execute(meta.insert().values(key="schema_version", value=value))
-
-
 def upgrade() -> None:
     bind = op.get_bind()
     if "replied_on" not in {c["name"] for c in sa.inspect(bind).get_columns("cases")}:
@@ -44,11 +40,11 @@ def upgrade() -> None:
     if bind.dialect.name == "postgresql":
         # the UPDATE left a dead copy of every case: written anew, as 0006 did (a VACUUM follows the upgrade)
         op.execute("CLUSTER cases USING cases_pkey")
-    _version("13")
+    set_schema_version("13")
 
 
 def downgrade() -> None:
     _band_index(BAND)
     with op.batch_alter_table("cases") as batch:
         batch.drop_column("replied_on")
-    _version("12")
+    set_schema_version("12")

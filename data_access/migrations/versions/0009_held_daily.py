@@ -5,18 +5,14 @@ rows, 1.5 s). Filled here from the stored rows by the same SQL `board recompute`
 import sqlalchemy as sa
 from alembic import op
 
+from data_access.migrate import set_schema_version
+
 revision = "0009_held_daily"
 down_revision = "0008_replied_on"
 branch_labels = None
 depends_on = None
 
 COLUMNS = ["day", "case_unit", "unit_code", "party", "n", "days"]
-
-
-def _version(value: str) -> None:
-    meta = sa.table("meta", sa.column("key", sa.String), sa.column("value", sa.String))
-    op.execute(meta.delete().where(meta.c.key == "schema_version"))
-    op.execute(meta.insert().values(key="schema_version", value=value))
 
 
 def upgrade() -> None:
@@ -35,10 +31,10 @@ def upgrade() -> None:
         )
         op.create_index("ix_held_daily_day", "held_daily", COLUMNS)
     held.rebuild(bind)
-    _version("14")
+    set_schema_version("14")
 
 
 def downgrade() -> None:
     op.drop_index("ix_held_daily_day", table_name="held_daily")
     op.drop_table("held_daily")
-    _version("13")
+    set_schema_version("13")
