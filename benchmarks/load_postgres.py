@@ -17,7 +17,7 @@ import psycopg
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
-from data_access.engine import init_db
+from data_access.engine import SCHEMA_VERSION, init_db
 from data_access.models import Base
 
 BATCH = 100_000
@@ -38,13 +38,17 @@ def main() -> None:
     p.add_argument("--sqlite", required=True)
     p.add_argument("--postgres", required=True)
     args = p.parse_args()
+    source = sqlite3.connect(args.sqlite)
+    found = source.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
+    if not found or found[0] != SCHEMA_VERSION:  # its tables would not be this release's
+        version = found and found[0]
+        raise SystemExit(f"{args.sqlite} 的结构版本为 {version}，本版本为 {SCHEMA_VERSION}：先运行 board upgrade-db")
     ensure_database(args.postgres)
     engine = create_engine(args.postgres)
     Base.metadata.drop_all(engine)
     init_db(engine)
     with engine.begin() as conn:
         conn.execute(text("DELETE FROM meta"))
-    source = sqlite3.connect(args.sqlite)
     dsn = make_url(args.postgres).set(drivername="postgresql").render_as_string(hide_password=False)
     total = time.perf_counter()
     with psycopg.connect(dsn) as pg:
