@@ -9,11 +9,10 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
-from sqlalchemy import Connection, bindparam, case, delete, func, insert, literal, or_, select, union_all
-from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy import Connection, case, delete, func, insert, literal, or_, select, union_all
 
+from . import rollup
 from .models import Case, HeldDaily, Stage
-from .values import native
 
 KEYS = ["day", "case_unit", "unit_code", "party"]
 SUMS = ["n", "days"]
@@ -55,36 +54,15 @@ def rebuild(conn: Connection) -> None:
 
 def contributions(conn: Connection, case_ids: list[str]) -> pd.DataFrame:
     """What the stored stages of some cases add to the rollup, per key (read through the stages' case index)."""
-    rows = []
-    for i in range(0, len(case_ids), 900):
-        rows += map(tuple, conn.execute(_grouped(case_ids[i : i + 900])))
-    frame = pd.DataFrame.from_records(rows, columns=KEYS + SUMS)
+    frame = rollup.read_by_cases(conn, _grouped, case_ids, KEYS + SUMS)
     return frame.groupby(KEYS, sort=False)[SUMS].sum().reset_index()
 
 
 def apply_delta(conn: Connection, before: pd.DataFrame, after: pd.DataFrame) -> None:
     """Move the rollup from `before` to `after` (`contributions` of the same cases before and after their rows were
     replaced): each changed key gets its difference added in place, and a key left at zero goes."""
-    both = pd.concat([after, before.assign(**{c: -before[c] for c in SUMS})], ignore_index=True)
-    delta = both.groupby(KEYS, sort=False)[SUMS].sum()
-    delta = delta[(delta != 0).any(axis=1)].reset_index()
-    if delta.empty:
-        return
-    records = [
-        {k: (int(v) if k in SUMS else native(v)) for k, v in zip(KEYS + SUMS, row)}
-        for row in delta[KEYS + SUMS].itertuples(index=False)
-    ]
-    upsert = (postgresql.insert if conn.dialect.name == "postgresql" else sqlite.insert)(HeldDaily)
-    conn.execute(
-        upsert.on_conflict_do_update(
-            index_elements=KEYS, set_={c: getattr(HeldDaily, c) + upsert.excluded[c] for c in SUMS}
-        ),
-        records,
-    )
-    emptied = delete(HeldDaily).where(
-        *(getattr(HeldDaily, k) == bindparam(f"k_{k}") for k in KEYS), HeldDaily.n == 0, HeldDaily.days == 0
-    )
-    conn.execute(emptied, [{f"k_{k}": r[k] for k in KEYS} for r in records])
+    rollup.move(conn, HeldDaily, KEYS, SUMS, before, after, emptied=(HeldDaily.n == 0) & (HeldDaily.days == 0),
+                counts=SUMS)  # fmt: skip
 
 
 def from_frames(stages: pd.DataFrame, cases: pd.DataFrame) -> pd.DataFrame:

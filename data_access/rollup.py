@@ -49,14 +49,19 @@ def rebuild(conn: Connection) -> None:
 def contributions(conn: Connection, case_ids: list[str]) -> pd.DataFrame:
     """What the stored finished stages of some cases add to the rollup, per rollup key (read through the
     stages' case index, so a daily file costs its own rows, not the days it touches)."""
-    rows = []
-    for i in range(0, len(case_ids), 900):
-        rows += map(tuple, conn.execute(_grouped().where(Stage.case_id.in_(case_ids[i : i + 900]))))
-    frame = pd.DataFrame.from_records(rows, columns=KEYS + SUMS)
+    frame = read_by_cases(conn, lambda ids: _grouped().where(Stage.case_id.in_(ids)), case_ids, KEYS + SUMS)
     frame["key_project"] = frame["key_project"].astype(bool)
     # an overrun is NULL only without elapsed days, and validation refuses a finished stage without a start
     frame["overrun_sum"] = pd.to_numeric(frame["overrun_sum"]).fillna(0.0)
     return frame.groupby(KEYS, sort=False)[SUMS].sum().reset_index()  # a key can come from several chunks
+
+
+def read_by_cases(conn: Connection, query, case_ids: list[str], columns: list[str]) -> pd.DataFrame:
+    """The rows of `query(ids)` for some cases, 900 ids at a time (SQLite's bound-parameter limit)."""
+    rows = []
+    for i in range(0, len(case_ids), 900):
+        rows += map(tuple, conn.execute(query(case_ids[i : i + 900])))
+    return pd.DataFrame.from_records(rows, columns=columns)
 
 
 def apply_delta(conn: Connection, before: pd.DataFrame, after: pd.DataFrame) -> None:
@@ -64,27 +69,31 @@ def apply_delta(conn: Connection, before: pd.DataFrame, after: pd.DataFrame) -> 
     replaced and after): each changed key gets its difference added in place (INSERT … ON CONFLICT DO UPDATE),
     and a key left with nothing finished goes. The same rows as a rebuild (tested), at the cost of the changed
     rows: a daily file no longer rescans the stages of every day it touches (at 1 M cases, 11 M of them)."""
-    both = pd.concat([after, before.assign(**{c: -before[c] for c in SUMS})], ignore_index=True)
-    delta = both.groupby(KEYS, sort=False)[SUMS].sum()
+    move(conn, StageDaily, KEYS, SUMS, before, after, emptied=StageDaily.finished <= 0, counts=SUMS[:-1])
+
+
+def move(conn: Connection, model, keys: list[str], sums: list[str], before: pd.DataFrame, after: pd.DataFrame, *,
+         emptied, counts: list[str]) -> None:  # fmt: skip
+    """Add `after` − `before` (two frames of keys and sums) to a rollup table in place; a changed key is deleted
+    where `emptied` then holds. `counts` are the sums bound as integers."""
+    both = pd.concat([after, before.assign(**{c: -before[c] for c in sums})], ignore_index=True)
+    delta = both.groupby(keys, sort=False)[sums].sum()
     delta = delta[(delta != 0).any(axis=1)].reset_index()  # a case sent again unchanged writes nothing
     if delta.empty:
         return
-    records = [dict(zip(KEYS + SUMS, (native(v) for v in row))) for row in delta[KEYS + SUMS].itertuples(index=False)]
+    records = [dict(zip(keys + sums, (native(v) for v in row))) for row in delta[keys + sums].itertuples(index=False)]
     for r in records:
-        r.update({c: int(r[c]) for c in SUMS[:-1]})
-    upsert = (postgresql.insert if conn.dialect.name == "postgresql" else sqlite.insert)(StageDaily)
+        r.update({c: int(r[c]) for c in counts})
+    upsert = (postgresql.insert if conn.dialect.name == "postgresql" else sqlite.insert)(model)
     conn.execute(
         upsert.on_conflict_do_update(
-            index_elements=KEYS, set_={c: getattr(StageDaily, c) + upsert.excluded[c] for c in SUMS}
+            index_elements=keys, set_={c: getattr(model, c) + upsert.excluded[c] for c in sums}
         ),
         records,
     )
-    shrunk = [{f"k_{k}": r[k] for k in KEYS} for r in records if r["finished"] < 0]
-    if shrunk:
-        emptied = delete(StageDaily).where(
-            *(getattr(StageDaily, k) == bindparam(f"k_{k}") for k in KEYS), StageDaily.finished <= 0
-        )
-        conn.execute(emptied, shrunk)
+    # every changed key, not only those whose sums fell: held_daily's rows can be negative and rise to zero
+    changed = [{f"k_{k}": r[k] for k in keys} for r in records]
+    conn.execute(delete(model).where(*(getattr(model, k) == bindparam(f"k_{k}") for k in keys), emptied), changed)
 
 
 def from_frames(stages: pd.DataFrame, cases: pd.DataFrame) -> pd.DataFrame:
